@@ -1,0 +1,243 @@
+"""``run()`` and ``score_pairs()``: glue between scoring, solvers and explanations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import assign
+from .explain import unmatched_reasons
+from .scoring import Scorer
+from .stable import deferred_acceptance
+from .types import InvalidInput, MatchCancelled, MatchInput, MatchResult, Proposal, Unmatched
+
+DEFAULT_K = 40  # candidate mentors per mentee for "optimal"; exactness does not depend on it
+STABLE_FIRST = 20  # initial preference-list length for "stable" (extended lazily)
+ALGORITHMS = ("optimal", "stable", "suggestions", "optimal_dense")
+
+
+class _Stage:
+    """Progress reporting + cancellation polling, called between chunks."""
+
+    def __init__(
+        self,
+        progress: Callable[[str, float], None] | None,
+        should_cancel: Callable[[], bool] | None,
+    ) -> None:
+        self.progress = progress
+        self.should_cancel = should_cancel
+        self.name = ""
+        self.done = 0
+        self.total = 1
+
+    def start(self, name: str, total: int = 1) -> None:
+        self.name, self.done, self.total = name, 0, max(total, 1)
+        self.report(0.0)
+
+    def report(self, frac: float) -> None:
+        self.poll()
+        if self.progress is not None:
+            self.progress(self.name, min(max(frac, 0.0), 1.0))
+
+    def poll(self) -> None:
+        if self.should_cancel is not None and self.should_cancel():
+            raise MatchCancelled(f"cancelled during {self.name or 'setup'}")
+
+    def tick(self) -> None:
+        self.done += 1
+        # fraction can exceed the estimate during certification passes; keep it < 1 until done
+        self.report(min(self.done / self.total, 0.99))
+
+
+def _pins(scorer: Scorer) -> list[tuple[int, int]]:
+    """Validate pinned pairs; returns (mentee index, mentor index) sorted."""
+    out: list[tuple[int, int]] = []
+    seen: dict[int, int] = {}
+    load: dict[int, int] = {}
+    for me_id, mo_id in sorted(scorer.inp.pinned):
+        i, j = scorer.mentee_pos.get(me_id), scorer.mentor_pos.get(mo_id)
+        if i is None:
+            raise InvalidInput(f"pinned pair ({me_id}, {mo_id}): unknown mentee id {me_id}")
+        if j is None:
+            raise InvalidInput(f"pinned pair ({me_id}, {mo_id}): unknown mentor id {mo_id}")
+        me, mo = scorer.mentees[i], scorer.mentors[j]
+        label = f"pinned pair {me.email} -> {mo.email}"
+        if me_id in seen:
+            other = scorer.mentors[seen[me_id]].email
+            raise InvalidInput(f"{me.email} is pinned twice (to {other} and {mo.email})")
+        lang, not_excl, hours = scorer.hard_ok(i)
+        if not lang[j]:
+            raise InvalidInput(f"{label} breaks a hard rule: no shared language")
+        if not not_excl[j]:
+            why = scorer.excl_reason.get((i, j), "forbidden")
+            text = {"manager": "the mentor is the mentee's manager", "self": "same person"}.get(why, "the pair is forbidden")
+            raise InvalidInput(f"{label} breaks a hard rule: {text}")
+        if not hours[j]:
+            raise InvalidInput(f"{label} breaks a hard rule: fewer than {scorer.rules.min_shared_hours:g} shared working hours")
+        seen[me_id] = j
+        load[j] = load.get(j, 0) + 1
+        if load[j] > scorer.capacity[j]:
+            raise InvalidInput(f"{mo.email} has {load[j]} pinned mentees but capacity {int(scorer.capacity[j])}")
+        out.append((i, j))
+    return out
+
+
+def _proposals(scorer: Scorer, ii: np.ndarray, jj: np.ndarray, centi: np.ndarray, pinned: bool) -> list[Proposal]:
+    info = scorer.pair_info(ii, jj)
+    return [
+        Proposal(
+            mentee_id=int(scorer.mentee_ids[i]),
+            mentor_id=int(scorer.mentor_ids[j]),
+            score=round(int(c) / 100, 2),
+            components=comps,
+            details=det,
+            pinned=pinned,
+        )
+        for i, j, c, (comps, det) in zip(ii.tolist(), jj.tolist(), centi.tolist(), info, strict=True)
+    ]
+
+
+def _stats(proposals: list[Proposal], unmatched: list[Unmatched]) -> dict[str, Any]:
+    scores = [p.score for p in proposals]
+    hist = [0] * 10
+    for s in scores:
+        hist[min(int(s // 10), 9)] += 1
+    total = round(sum(scores), 2)
+    return {
+        "matched": len(proposals),
+        "unmatched": len(unmatched),
+        "total_score": total,
+        "mean_score": round(total / len(scores), 2) if scores else 0.0,
+        "min_score": min(scores) if scores else 0.0,
+        "max_score": max(scores) if scores else 0.0,
+        "histogram": hist,
+    }
+
+
+def run(
+    inp: MatchInput,
+    *,
+    algorithm: str,
+    k: int = 10,
+    progress: Callable[[str, float], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> MatchResult:
+    """Match a program. See the package docstring for the algorithms.
+
+    ``k`` is the number of suggestions per mentee (``"suggestions"`` only).
+    Deterministic: same input, same output.
+    """
+    if algorithm not in ALGORITHMS:
+        raise InvalidInput(f"unknown algorithm {algorithm!r}")
+    timings: dict[str, float] = {}
+    stage = _Stage(progress, should_cancel)
+    t0 = time.perf_counter()
+    stage.poll()
+    scorer = Scorer(inp)
+    pins = _pins(scorer)
+    pinned_rows = {i for i, _ in pins}
+    residual = scorer.capacity.copy()
+    for _, j in pins:
+        residual[j] -= 1
+    rows = np.array([i for i in range(scorer.n) if i not in pinned_rows], dtype=np.int64)
+    cols = np.flatnonzero(residual > 0).astype(np.int64)
+    cap = residual[cols]
+    timings["prepare"] = time.perf_counter() - t0
+    budget_rows = max(1, 4_000_000 // max(len(cols), 1))
+    n_chunks = -(-len(rows) // budget_rows) if len(cols) else 0
+
+    t = time.perf_counter()
+    stage.start("scoring", n_chunks)
+    match = np.full(len(rows), -1, dtype=np.int64)
+    centi = np.full(len(rows), -1, dtype=np.int64)
+    suggestions: dict[int, list[Proposal]] = {}
+    extra: dict[str, Any] = {}
+    if algorithm == "suggestions":
+        keys = assign.top_keys(scorer, rows, cols, k, stage.tick) if len(cols) else np.full((len(rows), 0), -1)
+        timings["scoring"] = time.perf_counter() - t
+        stage.report(1.0)
+        t = time.perf_counter()
+        stage.start("assigning")
+        mc = max(len(cols), 1)
+        rr, kk = np.nonzero(keys >= 0)
+        ss, cc = keys[rr, kk] // mc, mc - 1 - keys[rr, kk] % mc
+        props = _proposals(scorer, rows[rr], cols[cc], ss, False) if len(rr) else []
+        for r, p in zip(rr.tolist(), props, strict=True):
+            suggestions.setdefault(int(scorer.mentee_ids[rows[r]]), []).append(p)
+        match[np.unique(rr)] = 0  # has at least one suggestion
+        timings["assigning"] = time.perf_counter() - t
+    elif algorithm in ("optimal", "optimal_dense"):
+        if algorithm == "optimal":
+            g = assign.candidate_graph(scorer, rows, cols, DEFAULT_K, stage.tick)
+        else:
+            g = assign.dense_graph(scorer, rows, cols, stage.tick)
+        timings["scoring"] = time.perf_counter() - t
+        stage.report(1.0)
+        t = time.perf_counter()
+        stage.start("assigning", n_chunks)
+        if algorithm == "optimal":
+            match, g = assign.certify(scorer, rows, cols, cap, g, DEFAULT_K, stage.tick)
+            extra = dict(g.stats)
+        else:
+            match = assign.solve_flow(g, cap)
+        on = g.c == match[g.r]
+        centi[g.r[on]] = g.centi[on]
+        timings["assigning"] = time.perf_counter() - t
+    else:  # stable
+        t = time.perf_counter()
+        stage.start("scoring", n_chunks)
+        match, centi, extra = deferred_acceptance(scorer, rows, cols, cap, STABLE_FIRST, stage.tick)
+        # scoring and proposing interleave (lazy lists); report them together
+        timings["scoring"] = 0.0
+        timings["assigning"] = time.perf_counter() - t
+        stage.start("assigning")
+    stage.report(1.0)
+
+    t = time.perf_counter()
+    proposals: list[Proposal] = []
+    if pins:
+        pi = np.array([i for i, _ in pins], dtype=np.int64)
+        pj = np.array([j for _, j in pins], dtype=np.int64)
+        proposals += _proposals(scorer, pi, pj, scorer.pair_centi(pi, pj, min_centi=0), True)
+    if algorithm != "suggestions":
+        sel = np.flatnonzero(match >= 0)
+        proposals += _proposals(scorer, rows[sel], cols[match[sel]], centi[sel], False)
+        proposals.sort(key=lambda p: p.mentee_id)
+    lost = [int(r) for r in rows[match < 0]]
+    unmatched = unmatched_reasons(scorer, lost, residual)
+    timings["details"] = time.perf_counter() - t
+    stats = _stats(proposals, unmatched)
+    stats.update({f"solver_{k2}": v for k2, v in extra.items()})
+    if algorithm == "suggestions":
+        stats["with_suggestions"] = len(suggestions)
+    timings["total"] = time.perf_counter() - t0
+    return MatchResult(algorithm, proposals, unmatched, suggestions, stats, timings)
+
+
+def score_pairs(inp: MatchInput, mentee_id: int, mentor_ids: Sequence[int] | None = None) -> list[Proposal]:
+    """Every *valid* pair of one mentee (hard rules incl. ``min_score``; capacity is
+    not a pair property and is ignored), best first, ties by mentor id.
+
+    Scores are identical to those of ``run()`` on the same input (the TF-IDF
+    model is fitted on the whole program either way).
+    """
+    scorer = Scorer(inp)
+    i = scorer.mentee_pos.get(mentee_id)
+    if i is None:
+        raise InvalidInput(f"unknown mentee id {mentee_id}")
+    if mentor_ids is None:
+        cols = np.arange(scorer.m, dtype=np.int64)
+    else:
+        unknown = [x for x in mentor_ids if x not in scorer.mentor_pos]
+        if unknown:
+            raise InvalidInput(f"unknown mentor id {unknown[0]}")
+        cols = np.array(sorted({scorer.mentor_pos[x] for x in mentor_ids}), dtype=np.int64)
+    if len(cols) == 0:
+        return []
+    c = scorer.block_centi(np.array([i]), cols)[0].astype(np.int64)
+    ok = np.flatnonzero(c >= 0)
+    ok = ok[np.lexsort((ok, -c[ok]))]
+    return _proposals(scorer, np.full(len(ok), i), cols[ok], c[ok], False)

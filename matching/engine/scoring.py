@@ -1,0 +1,503 @@
+"""Pair scores for a whole cohort, computed block by block.
+
+All *linear* parts of the score are folded into one sparse x dense product
+``A[rows] @ B``: ``A`` (mentees x features, sparse) holds the mentee's TF-IDF
+weights, wanted-skill fractions and one-hot codes of the mentee's hour
+signature / seniority level / department / language set / single-choice
+answers; ``B`` (features x mentors, dense float32) holds the matching mentor
+side: TF-IDF weights, offered skills, and per-code tables (e.g. row "mentee
+hour signature 3" = weighted hours score of every mentor). One product then
+yields the weighted score of a whole block of pairs. Hard rules that depend
+only on (mentee code, mentor) -- language, ``min_shared_hours`` -- are folded
+in as a large negative PENALTY in those tables; per-pair exclusions (manager,
+self, forbidden) are applied afterwards. Multi-choice questions (Jaccard is
+not linear) get an extra pass.
+
+Scores are integers in centi-points (0..10000 == 0.00..100.00) so the
+optimiser works on exactly the rounded scores shown to users. Invalid pairs
+are -1. The arithmetic per pair does not depend on which rows/columns a block
+holds, so a pair scored in a big block and alone gets the same number.
+
+Neutral values (documented choices):
+* goals: 0.5 if the mentee or the mentor has no usable text;
+* skills: 0.5 if the mentee wants no skill;
+* seniority: 0.5 if either level is unknown;
+* department: 0.5 if either department is empty;
+* questions: 0.5 if either side left the question unanswered.
+Languages: a person with no language listed is compatible with everyone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .hours import FULL_HOURS, Signature, overlap_hours
+from .text import GoalFeatures, build_goal_features, pair_overlaps
+from .types import InvalidInput, MatchInput, Person
+
+PENALTY = -1000.0  # far below any valid total (0..1), so invalid pairs stay negative
+
+
+def norm(s: str) -> str:
+    return " ".join(s.strip().casefold().split())
+
+
+def seniority_score(mentee_level: int | None, mentor_level: int | None, pref: int) -> float:
+    """1 at the preferred gap, halving per level away from it; 0 for a junior/equal mentor."""
+    if mentee_level is None or mentor_level is None:
+        return 0.5
+    gap = mentor_level - mentee_level
+    if gap <= 0 and pref >= 1:
+        return 0.0
+    return 0.5 ** abs(gap - pref)
+
+
+def _dept_score(a: str, b: str, rule: str) -> float:
+    if not a or not b:
+        return 0.5
+    same = a == b
+    return float(same) if rule == "same" else float(not same)
+
+
+@dataclass
+class _Question:
+    key: str
+    mode: str
+    weight: float  # normalised
+    linear: bool
+    me: list[frozenset[str]]
+    mo: list[frozenset[str]]
+    qme: sp.csr_matrix | None = None
+    qmo: np.ndarray | None = None
+    a: np.ndarray | None = None
+    b: np.ndarray | None = None
+
+
+def _signature(p: Person) -> Signature:
+    return (p.timezone or "UTC", int(p.work_start) % 1440, int(p.work_end) % 1440, tuple(sorted(set(p.work_days))))
+
+
+def _codes(keys: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Dense integer codes for hashable keys, in first-seen order (deterministic)."""
+    table: dict[Any, int] = {}
+    out = np.empty(len(keys), dtype=np.int64)
+    for i, k in enumerate(keys):
+        out[i] = table.setdefault(k, len(table))
+    return out, list(table)
+
+
+class Scorer:
+    """Prepared features of one program; scores blocks of (mentee, mentor) pairs.
+
+    Mentees and mentors are sorted by id, so index order == id order and
+    "ties by id" is "ties by index" everywhere downstream.
+    """
+
+    def __init__(self, inp: MatchInput) -> None:
+        self.inp = inp
+        self.mentees: list[Person] = sorted(inp.mentees, key=lambda p: p.id)
+        self.mentors: list[Person] = sorted(inp.mentors, key=lambda p: p.id)
+        for label, people in (("mentee", self.mentees), ("mentor", self.mentors)):
+            ids = [p.id for p in people]
+            if len(set(ids)) != len(ids):
+                dup = next(x for x, y in zip(ids, ids[1:], strict=False) if x == y)
+                raise InvalidInput(f"duplicate {label} id {dup}")
+        self.n, self.m = len(self.mentees), len(self.mentors)
+        self.mentee_pos = {p.id: i for i, p in enumerate(self.mentees)}
+        self.mentor_pos = {p.id: j for j, p in enumerate(self.mentors)}
+        self.mentee_ids = np.array([p.id for p in self.mentees], dtype=np.int64)
+        self.mentor_ids = np.array([p.id for p in self.mentors], dtype=np.int64)
+        self.capacity = np.array([max(int(p.capacity), 0) for p in self.mentors], dtype=np.int64)
+        rules, weights = inp.rules, inp.weights
+        self.rules = rules
+
+        raw: dict[str, float] = {}
+        for name in ("goals", "skills", "hours", "seniority"):
+            w = float(getattr(weights, name))
+            if w > 0:
+                raw[name] = w
+        if weights.department > 0 and rules.department != "ignore":
+            raw["department"] = float(weights.department)
+        qkeys = sorted(set(rules.questions) | set(weights.questions))
+        for k in qkeys:
+            w = float(weights.questions.get(k, 1.0))
+            if w > 0:
+                raw[f"q:{k}"] = w
+        total = sum(raw.values())
+        self.weights: dict[str, float] = {k: v / total for k, v in raw.items()} if total > 0 else {}
+        # score >= min_score  <=>  centi >= ceil(min_score * 100)
+        self.min_centi = max(0, math.ceil(float(rules.min_score) * 100 - 1e-6))
+
+        self._prepare_people()
+        self._build_matrices(qkeys)
+        self._build_exclusions()
+
+    # ------------------------------------------------------------------ setup
+    def _prepare_people(self) -> None:
+        me, mo = self.mentees, self.mentors
+        self.me_wanted: list[list[tuple[str, str]]] = []  # (normalised, display) in order, unique
+        for p in me:
+            seen: dict[str, str] = {}
+            for s in p.skills:
+                k = norm(s)
+                if k and k not in seen:
+                    seen[k] = s.strip()
+            self.me_wanted.append(list(seen.items()))
+        self.mo_offered: list[frozenset[str]] = [frozenset(norm(s) for s in p.skills if norm(s)) for p in mo]
+        self.me_langs = [frozenset(norm(x) for x in p.languages if norm(x)) for p in me]
+        self.mo_langs = [frozenset(norm(x) for x in p.languages if norm(x)) for p in mo]
+        self.me_dept = [norm(p.department) for p in me]
+        self.mo_dept = [norm(p.department) for p in mo]
+        self.me_sig, self.me_sigs = _codes([_signature(p) for p in me])
+        self.mo_sig, self.mo_sigs = _codes([_signature(p) for p in mo])
+        self.hours_table = overlap_hours(self.me_sigs, self.mo_sigs)  # S1 x S2 hours per day
+        self.goal: GoalFeatures = build_goal_features([p.text or "" for p in me], [p.text or "" for p in mo])
+
+    def _build_matrices(self, qkeys: list[str]) -> None:
+        n, m, w = self.n, self.m, self.weights
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        blocks: list[np.ndarray] = []
+        nfeat = 0
+
+        def add_sparse(mat: sp.csr_matrix, scale: np.ndarray | float, bblock: np.ndarray) -> None:
+            nonlocal nfeat
+            coo = mat.tocoo()
+            s = scale[coo.row] if isinstance(scale, np.ndarray) else scale
+            rows.append(coo.row.astype(np.int64))
+            cols.append(coo.col.astype(np.int64) + nfeat)
+            vals.append((coo.data * s).astype(np.float64))
+            blocks.append(np.asarray(bblock, dtype=np.float32).reshape(-1, m))
+            nfeat += bblock.shape[0]
+
+        def add_onehot(codes: np.ndarray, table: np.ndarray) -> None:
+            """Mentee i gets table row codes[i] (code -1: nothing)."""
+            nonlocal nfeat
+            keep = np.flatnonzero(codes >= 0)
+            rows.append(keep.astype(np.int64))
+            cols.append(codes[keep] + nfeat)
+            vals.append(np.ones(len(keep)))
+            blocks.append(np.asarray(table, dtype=np.float32).reshape(-1, m))
+            nfeat += table.shape[0]
+
+        ones = np.ones(m)
+        if "goals" in w:
+            g = self.goal
+            add_sparse(g.mentees, w["goals"], g.mentors.T.toarray())
+            neutral = np.vstack([0.5 * w["goals"] * g.mentor_empty, 0.5 * w["goals"] * ones])
+            add_onehot(g.mentee_empty.astype(np.int64), neutral)
+        if "skills" in w:
+            tag_codes: dict[str, int] = {}
+            offered_any = set().union(*self.mo_offered) if self.mo_offered else set()
+            r, c, v = [], [], []
+            wanted_n = np.array([len(x) for x in self.me_wanted], dtype=np.float64)
+            for i, wanted in enumerate(self.me_wanted):
+                for k, _ in wanted:
+                    if k in offered_any:
+                        r.append(i)
+                        c.append(tag_codes.setdefault(k, len(tag_codes)))
+                        v.append(1.0)
+            smo = np.zeros((len(tag_codes), m), dtype=np.float32)
+            for j, off in enumerate(self.mo_offered):
+                for k in off:
+                    t = tag_codes.get(k)
+                    if t is not None:
+                        smo[t, j] = 1.0
+            sme = sp.csr_matrix((v, (r, c)), shape=(n, len(tag_codes)))
+            add_sparse(sme, w["skills"] / np.maximum(wanted_n, 1.0), smo)
+            add_onehot(np.where(wanted_n == 0, 0, -1), 0.5 * w["skills"] * ones[None, :])
+        min_h = float(self.rules.min_shared_hours)
+        if "hours" in w or min_h > 0:
+            h = self.hours_table[:, self.mo_sig]  # S1 x m
+            table = w.get("hours", 0.0) * np.minimum(h / FULL_HOURS, 1.0)
+            if min_h > 0:
+                table = table + np.where(h + 1e-9 < min_h, PENALTY, 0.0)
+            add_onehot(self.me_sig, table)
+        if "seniority" in w:
+            lv_codes, levels = _codes([p.seniority for p in self.mentees])
+            mo_lv = [p.seniority for p in self.mentors]
+            pref = int(self.rules.seniority_gap)
+            table = np.array([[seniority_score(a, b, pref) for b in mo_lv] for a in levels]) * w["seniority"]
+            add_onehot(lv_codes, table.reshape(len(levels), m))
+        if "department" in w:
+            d_codes, depts = _codes(self.me_dept)
+            rule = self.rules.department
+            table = np.array([[_dept_score(a, b, rule) for b in self.mo_dept] for a in depts]) * w["department"]
+            add_onehot(d_codes, table.reshape(len(depts), m))
+        # language compatibility as a penalty table per distinct mentee language set
+        l_codes, lsets = _codes(self.me_langs)
+        table = np.zeros((len(lsets), m))
+        mo_empty = np.array([not x for x in self.mo_langs], dtype=bool)
+        self.lang_code = l_codes
+        self.lang_ok = np.ones((len(lsets), m), dtype=bool)  # mentee language set x mentor
+        for a, ls in enumerate(lsets):
+            if ls:
+                ok = mo_empty | np.array([bool(ls & x) for x in self.mo_langs], dtype=bool)
+                self.lang_ok[a] = ok
+                table[a] = np.where(ok, 0.0, PENALTY)
+        if (table != 0).any():
+            add_onehot(l_codes, table)
+
+        self.questions: list[_Question] = []
+        for k in qkeys:
+            if f"q:{k}" not in w:
+                continue
+            mode = self.rules.questions.get(k, "same")
+            qme = [frozenset(norm(x) for x in p.answers.get(k, ()) if norm(x)) for p in self.mentees]
+            qmo = [frozenset(norm(x) for x in p.answers.get(k, ()) if norm(x)) for p in self.mentors]
+            linear = max((len(x) for x in qme + qmo), default=0) <= 1
+            q = _Question(k, mode, w[f"q:{k}"], linear, qme, qmo)
+            self.questions.append(q)
+            if linear:
+                # single answers: Jaccard is 1/0 -> a one-hot table per mentee answer
+                keys = [next(iter(x)) if x else None for x in qme]
+                codes, vals_ = _codes(keys)
+                mo_val = [next(iter(x)) if x else None for x in qmo]
+                tab = np.empty((len(vals_), m))
+                for a, val in enumerate(vals_):
+                    for j, b in enumerate(mo_val):
+                        if val is None or b is None:
+                            tab[a, j] = 0.5
+                        else:
+                            same = val == b
+                            tab[a, j] = float(same) if mode == "same" else float(not same)
+                add_onehot(codes, tab * q.weight)
+            else:
+                vocab: dict[str, int] = {}
+                r, c = [], []
+                for i, s in enumerate(qme):
+                    for x in sorted(s):
+                        r.append(i)
+                        c.append(vocab.setdefault(x, len(vocab)))
+                qmo_d = np.zeros((len(vocab), m), dtype=np.float32)
+                for j, s in enumerate(qmo):
+                    for x in s:
+                        t = vocab.get(x)
+                        if t is not None:
+                            qmo_d[t, j] = 1.0
+                q.qme = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(n, len(vocab)))
+                q.qmo = qmo_d
+                q.a = np.array([len(x) for x in qme], dtype=np.float32)
+                q.b = np.array([len(x) for x in qmo], dtype=np.float32)
+
+        if rows:
+            self.A = sp.csr_matrix(
+                (np.concatenate(vals).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
+                shape=(n, nfeat),
+            )
+            self.B = np.ascontiguousarray(np.vstack(blocks), dtype=np.float32)
+        else:
+            self.A = sp.csr_matrix((n, 0), dtype=np.float32)
+            self.B = np.zeros((0, m), dtype=np.float32)
+        self.A.sum_duplicates()
+        self.A.sort_indices()
+
+    def _build_exclusions(self) -> None:
+        """Pairs invalid whatever their score: manager, same person, forbidden."""
+        by_email: dict[str, list[int]] = {}
+        for j, p in enumerate(self.mentors):
+            by_email.setdefault(norm(p.email), []).append(j)
+        pairs: set[tuple[int, int]] = set()
+        self.excl_reason: dict[tuple[int, int], str] = {}
+        for i, p in enumerate(self.mentees):
+            if p.manager_email:
+                for j in by_email.get(norm(p.manager_email), ()):
+                    pairs.add((i, j))
+                    self.excl_reason.setdefault((i, j), "manager")
+            if p.email:
+                for j in by_email.get(norm(p.email), ()):
+                    pairs.add((i, j))
+                    self.excl_reason.setdefault((i, j), "self")
+            j2 = self.mentor_pos.get(p.id)
+            if j2 is not None:
+                pairs.add((i, j2))
+                self.excl_reason.setdefault((i, j2), "self")
+        for a, b in self.inp.forbidden:
+            i, j = self.mentee_pos.get(a), self.mentor_pos.get(b)
+            if i is not None and j is not None:
+                pairs.add((i, j))
+                self.excl_reason.setdefault((i, j), "forbidden")
+        arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+        self.excl_i, self.excl_j = arr[:, 0].copy(), arr[:, 1].copy()
+        self.excl_ptr = np.searchsorted(self.excl_i, np.arange(self.n + 1))
+
+    def hard_ok(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-mentor masks for mentee ``i``: language ok, not excluded, hours ok."""
+        lang = self.lang_ok[self.lang_code[i]] if self.m else np.zeros(0, bool)
+        not_excl = np.ones(self.m, dtype=bool)
+        not_excl[self.excl_j[self.excl_ptr[i] : self.excl_ptr[i + 1]]] = False
+        min_h = float(self.rules.min_shared_hours)
+        if min_h > 0:
+            hours = self.hours_table[self.me_sig[i], self.mo_sig] + 1e-9 >= min_h
+        else:
+            hours = np.ones(self.m, dtype=bool)
+        return lang, not_excl, hours
+
+    # ---------------------------------------------------------------- scoring
+    def mentor_block(self, cols: np.ndarray | None) -> np.ndarray:
+        return self.B if cols is None else np.ascontiguousarray(self.B[:, cols])
+
+    def block_centi(
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray | None = None,
+        bcols: np.ndarray | None = None,
+        *,
+        min_centi: int | None = None,
+    ) -> np.ndarray:
+        """Integer scores (centi-points) of rows x cols; -1 where the pair is invalid.
+
+        ``cols`` must be sorted ascending (mentor indices); ``bcols`` may pass
+        the precomputed ``B[:, cols]``. ``min_centi`` overrides the program's
+        minimum score (0 = report every otherwise valid score).
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        bc = bcols if bcols is not None else self.mentor_block(cols)
+        mc = bc.shape[1]
+        if self.B.shape[0]:
+            tot = np.asarray(self.A[rows] @ bc, dtype=np.float32)
+        else:
+            tot = np.zeros((len(rows), mc), dtype=np.float32)
+        for q in self.questions:
+            if q.linear:
+                continue
+            assert q.qme is not None and q.qmo is not None and q.a is not None and q.b is not None
+            qmo = q.qmo if cols is None else q.qmo[:, cols]
+            bcnt = q.b if cols is None else q.b[cols]
+            inter = np.asarray(q.qme[rows] @ qmo, dtype=np.float32)
+            a = q.a[rows][:, None]
+            union = a + bcnt[None, :] - inter
+            with np.errstate(divide="ignore", invalid="ignore"):
+                jac = inter / union
+            if q.mode == "different":
+                jac = 1.0 - jac
+            jac = np.where((a == 0) | (bcnt[None, :] == 0), np.float32(0.5), jac)
+            tot += np.float32(q.weight) * jac.astype(np.float32)
+        tot *= np.float32(10000.0)
+        np.rint(tot, out=tot)
+        centi = tot.astype(np.int32)
+        centi[centi < (self.min_centi if min_centi is None else min_centi)] = -1
+        np.minimum(centi, 10000, out=centi)
+        # per-pair exclusions of these rows
+        starts, ends = self.excl_ptr[rows], self.excl_ptr[rows + 1]
+        counts = ends - starts
+        tot_n = int(counts.sum())
+        if tot_n:
+            rr = np.repeat(np.arange(len(rows)), counts)
+            offs = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+            jj = self.excl_j[offs + np.arange(tot_n)]
+            if cols is None:
+                centi[rr, jj] = -1
+            else:
+                pos = np.searchsorted(cols, jj)
+                ok = pos < len(cols)
+                ok[ok] = cols[pos[ok]] == jj[ok]
+                centi[rr[ok], pos[ok]] = -1
+        return centi
+
+    def pair_centi(self, ii: np.ndarray, jj: np.ndarray, *, min_centi: int | None = None) -> np.ndarray:
+        """Scores of explicit pairs, via the same block arithmetic (grouped by mentee)."""
+        out = np.empty(len(ii), dtype=np.int32)
+        order = np.lexsort((jj, ii))
+        ii_s, jj_s = ii[order], jj[order]
+        bounds = np.flatnonzero(np.diff(ii_s)) + 1
+        for seg in np.split(np.arange(len(ii_s)), bounds):
+            if len(seg) == 0:
+                continue
+            cols = np.unique(jj_s[seg])
+            c = self.block_centi(np.array([ii_s[seg[0]]]), cols, min_centi=min_centi)[0]
+            out[order[seg]] = c[np.searchsorted(cols, jj_s[seg])]
+        return out
+
+    def iter_blocks(
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray | None,
+        reduce: Callable[[np.ndarray, np.ndarray], Any],
+        on_chunk: Callable[[np.ndarray, Any], None],
+        tick: Callable[[], None] | None = None,
+        budget: int = 4_000_000,
+    ) -> None:
+        """Score ``rows x cols`` in row chunks of about ``budget`` pairs.
+
+        ``reduce(rows, centi)`` runs in a worker thread and should shrink the
+        block (e.g. to top-K); ``on_chunk(rows, reduced)`` then runs in the
+        caller's thread, in chunk order (so results are deterministic).
+        Two workers: the sparse product and numpy ufuncs release the GIL, so
+        both cores are used. ``tick`` is called after each chunk (progress /
+        cancellation hook).
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        if cols is not None and len(cols) == self.m:
+            cols = None  # all mentors: avoid copying B
+        bc = self.mentor_block(cols)
+        mc = max(bc.shape[1], 1)
+        step = max(1, budget // mc)
+        chunks = [rows[s : s + step] for s in range(0, len(rows), step)]
+        if not chunks:
+            return
+        def work(ch: np.ndarray) -> Any:
+            return reduce(ch, self.block_centi(ch, cols, bc))
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futs = [pool.submit(work, ch) for ch in chunks[:2]]
+            for k, ch in enumerate(chunks):
+                res = futs[k].result()
+                futs[k] = None  # type: ignore[call-overload]  # drop the reference early
+                if k + 2 < len(chunks):
+                    futs.append(pool.submit(work, chunks[k + 2]))
+                on_chunk(ch, res)
+                if tick is not None:
+                    tick()
+
+    # ---------------------------------------------------------------- details
+    def pair_info(self, ii: np.ndarray, jj: np.ndarray) -> list[tuple[dict[str, float], dict[str, Any]]]:
+        """Components (0..1, active ones only) and explanation facts for pairs."""
+        ii = np.asarray(ii, dtype=np.int64)
+        jj = np.asarray(jj, dtype=np.int64)
+        cos, terms = pair_overlaps(self.goal, ii, jj)
+        out = []
+        pref = int(self.rules.seniority_gap)
+        for k, (i, j) in enumerate(zip(ii.tolist(), jj.tolist(), strict=True)):
+            me, mo = self.mentees[i], self.mentors[j]
+            comps: dict[str, float] = {}
+            det: dict[str, Any] = {}
+            g_neutral = bool(self.goal.mentee_empty[i] or self.goal.mentor_empty[j])
+            comps["goals"] = 0.5 if g_neutral else float(min(max(cos[k], 0.0), 1.0))
+            det["goal_terms"] = [] if g_neutral else terms[k]
+            wanted = self.me_wanted[i]
+            matched = [disp for key, disp in wanted if key in self.mo_offered[j]]
+            comps["skills"] = len(matched) / len(wanted) if wanted else 0.5
+            det["matched_skills"] = matched
+            det["wanted_count"] = len(wanted)
+            h = float(self.hours_table[self.me_sig[i], self.mo_sig[j]])
+            comps["hours"] = min(h / FULL_HOURS, 1.0)
+            det["shared_hours"] = round(h, 1)
+            comps["seniority"] = seniority_score(me.seniority, mo.seniority, pref)
+            det["seniority_gap"] = None if me.seniority is None or mo.seniority is None else int(mo.seniority - me.seniority)
+            a, b = self.me_dept[i], self.mo_dept[j]
+            det["same_department"] = None if not a or not b else a == b
+            comps["department"] = _dept_score(a, b, self.rules.department)
+            det["shared_languages"] = sorted(self.me_langs[i] & self.mo_langs[j])
+            answers: dict[str, list[str]] = {}
+            for q in self.questions:
+                sa, sb = q.me[i], q.mo[j]
+                if not sa or not sb:
+                    v = 0.5
+                else:
+                    jac = len(sa & sb) / len(sa | sb)
+                    v = jac if q.mode == "same" else 1.0 - jac
+                comps[f"q:{q.key}"] = v
+                answers[q.key] = sorted(sa & sb)
+            if answers:
+                det["answers"] = answers
+            out.append(({c: round(v, 4) for c, v in comps.items() if c in self.weights}, det))
+        return out
