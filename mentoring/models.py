@@ -1,0 +1,312 @@
+"""Organizations, people and programs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as dj_timezone
+
+from turazo.core.models import TenantModel, TimeStampedModel
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The email address is the identity; there are no usernames."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    timezone = models.CharField(max_length=64, blank=True, help_text="Leave empty to follow your browser's time zone.")
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=dj_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split() or [self.email])[0]
+
+
+class Organization(TimeStampedModel):
+    """A tenant. Every row a person can reach belongs to exactly one."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    video_url_template = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Leave empty for a Jitsi room per session, or e.g. https://zoom.us/j/{room} .",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None) -> MembershipQuerySet:
+        return self.filter(organization=organization) if organization else self.none()
+
+
+class Membership(TimeStampedModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField(default=False, help_text="HR admins manage programs and participants.")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization}{' (admin)' if self.is_admin else ''}"
+
+
+# --- Programs ------------------------------------------------------------------
+
+
+class Program(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ENROLLING = "enrolling", "Enrolling"
+        MATCHING = "matching", "Matching"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    class MatchingMode(models.TextChoices):
+        ADMIN = "admin", "Admin matches"
+        MENTEE_CHOOSES = "mentee", "Mentees choose"
+        BOTH = "both", "Both"
+
+    # Allowed moves; program_transition() enforces them.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        "draft": ("enrolling", "closed"),
+        "enrolling": ("matching", "active", "draft", "closed"),
+        "matching": ("active", "enrolling", "closed"),
+        "active": ("closed", "matching"),
+        "closed": (),
+    }
+
+    name = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    default_capacity = models.PositiveSmallIntegerField(
+        default=2, help_text="How many mentees a mentor takes unless their profile says otherwise."
+    )
+    session_length_minutes = models.PositiveSmallIntegerField(default=45)
+    cadence_days = models.PositiveSmallIntegerField(default=14, help_text="Target days between sessions.")
+    matching_mode = models.CharField(max_length=10, choices=MatchingMode.choices, default=MatchingMode.BOTH)
+    weights = models.JSONField(default=dict, blank=True)
+    rules = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="program_dates_ordered"
+            ),
+            models.CheckConstraint(condition=models.Q(default_capacity__gte=1), name="program_capacity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(session_length_minutes__gte=15, session_length_minutes__lte=240),
+                name="program_session_length_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+
+class Skill(TenantModel):
+    """An organization's list of skill tags; people may also type new ones."""
+
+    name = models.CharField(max_length=60)
+    slug = models.CharField(max_length=60, help_text="Case- and space-folded form used for matching.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="skill_unique_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(TenantModel):
+    """A program-specific question participants answer; matching may use it."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        TEXT = "text", "Short text"
+
+    class Audience(models.TextChoices):
+        BOTH = "both", "Mentors and mentees"
+        MENTOR = "mentor", "Mentors"
+        MENTEE = "mentee", "Mentees"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=40, help_text="Short identifier, also the CSV column q:<key>.")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    choices = models.JSONField(default=list, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.BOTH)
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["program", "key"], name="question_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def applies_to(self, role: str) -> bool:
+        return self.audience in (self.Audience.BOTH, role)
+
+
+class Participant(TenantModel):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        MENTEE = "mentee", "Mentee"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        REMOVED = "removed", "Removed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="participations")
+    email = models.EmailField()
+    role = models.CharField(max_length=6, choices=Role.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    full_name = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    manager_email = models.EmailField(blank=True)
+    seniority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (junior) to 6 (executive).")
+    location = models.CharField(max_length=100, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    work_start = models.TimeField(null=True, blank=True)
+    work_end = models.TimeField(null=True, blank=True)
+    work_days = models.JSONField(default=list, blank=True, help_text="Weekdays, Monday=0.")
+    goals = models.TextField(blank=True)
+    skills_wanted = models.JSONField(default=list, blank=True)
+    expertise = models.TextField(blank=True)
+    skills_offered = models.JSONField(default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    completeness = models.PositiveSmallIntegerField(default=0, help_text="Percent of the profile filled in.")
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "program", name="participant_email_unique_in_program"),
+            models.CheckConstraint(condition=models.Q(completeness__lte=100), name="participant_completeness_pct"),
+            models.CheckConstraint(
+                condition=models.Q(seniority__isnull=True) | models.Q(seniority__gte=1, seniority__lte=6),
+                name="participant_seniority_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "role", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def effective_capacity(self) -> int:
+        return self.capacity if self.capacity is not None else self.program.default_capacity
+
+
+class Invitation(TenantModel):
+    """An emailed link that lets a participant join. Only the token's SHA-256 is stored."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"  # created, email queued
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed to send"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    LIVE = (Status.PENDING, Status.SENT, Status.FAILED)
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one live invitation per participant: resending replaces it.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(status__in=["pending", "sent", "failed"]),
+                name="invitation_one_live_per_participant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.participant.email} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status in self.LIVE and self.expires_at <= dj_timezone.now()
+
+    @property
+    def effective_status(self) -> str:
+        return self.Status.EXPIRED if self.is_expired else self.status

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from turazo.core.models import Heartbeat
+from turazo.core.tasks import heartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_outbox_backend_writes_emails_the_outbox_page_lists_with_clickable_links(client, settings, tmp_path):
+    settings.EMAIL_BACKEND = "turazo.core.outbox.OutboxBackend"
+    settings.OUTBOX_DIR = tmp_path
+    message = mail.EmailMultiAlternatives(
+        "Join Acme", "Open http://localhost:8000/i/abc/ to join.", to=["x@example.com"]
+    )
+    message.attach_alternative("<p>Open <a href='http://localhost:8000/i/abc/'>the link</a></p>", "text/html")
+    message.send()
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+    page = client.get("/dev/outbox/").content.decode()
+    assert "Join Acme" in page and "To x@example.com" in page
+    assert '<a href="http://localhost:8000/i/abc/">http://localhost:8000/i/abc/</a>' in page
+
+
+def test_outbox_rejects_unknown_or_crafted_message_ids(client, settings, tmp_path):
+    settings.OUTBOX_DIR = tmp_path
+    assert client.get("/dev/outbox/..%2F..%2Fetc%2Fpasswd/").status_code == 404
+    assert client.get("/dev/outbox/20260101T000000000000-deadbeef/").status_code == 404
+
+
+def test_outbox_page_is_off_without_the_outbox_backend(client, settings):
+    settings.OUTBOX_ENABLED = False
+    assert client.get("/dev/outbox/").status_code == 404
+
+
+def test_heartbeat_task_is_idempotent():
+    heartbeat()
+    heartbeat()
+    assert Heartbeat.objects.filter(name="beat").count() == 1
+
+
+def test_health_reports_each_component_as_json(client):
+    heartbeat()
+    response = client.get("/health/?format=json")
+    body = response.json()
+    assert body["Database(alias='default')"] == "OK"
+    assert set(body) >= {"Database(alias='default')", "Broker()", "Beat()"}
+    assert any(key.startswith("Ping(") for key in body)

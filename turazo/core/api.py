@@ -1,0 +1,81 @@
+"""API plumbing shared by every app: tenant scoping for DRF and one error format.
+
+Errors always look like ``{"error": {"code": ..., "message": ..., "fields": {...}}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from turazo.core.errors import DomainError
+from turazo.core.middleware import _current_membership
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(
+            {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}, status=exc.status_code
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        message = "Some fields are invalid: " + ", ".join(sorted(fields)) + "." if fields else "Invalid input."
+        response.data = {"error": {"code": "validation_failed", "message": message, "fields": fields}}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        code = getattr(exc, "default_code", "error")
+        response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
+    return response
+
+
+class IsOrganizationMember(permissions.BasePermission):
+    message = "You are not a member of any organization. Ask your HR admin for an invitation."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return getattr(request, "membership", None) is not None
+
+
+class IsOrganizationAdmin(IsOrganizationMember):
+    message = "Only HR admins of this organization can do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return super().has_permission(request, view) and request.membership.is_admin
+
+
+class TenantViewSetMixin:
+    """For DRF views: resolves the organization after DRF authentication (token users
+    are only known here) and starts every queryset from ``for_organization``.
+
+    Subclasses set ``queryset`` (a TenantModel queryset, with its joins) or override
+    ``get_tenant_queryset``.
+    """
+
+    tenant_scoped = True
+    permission_classes = [permissions.IsAuthenticated, IsOrganizationMember]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Authentication happens lazily in DRF; resolve the membership for that user.
+        request._request.user = request.user
+        membership = _current_membership(request._request) if request.user.is_authenticated else None
+        request.membership = request._request.membership = membership
+        request.organization = request._request.organization = membership.organization if membership else None
+        super().initial(request, *args, **kwargs)
+
+    def get_tenant_queryset(self):
+        return self.queryset.all()
+
+    def get_queryset(self):
+        return self.get_tenant_queryset().for_organization(self.request.organization)

@@ -1,0 +1,51 @@
+"""/health/: database, broker, worker (Celery ping) and beat (heartbeat age)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.utils import timezone
+from health_check.base import HealthCheck
+from health_check.contrib.celery import Ping
+from health_check.exceptions import ServiceUnavailable, ServiceWarning
+from health_check.views import HealthCheckView
+
+from turazo.celery import app as celery_app
+from turazo.core.models import Heartbeat
+
+
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """Can we open a connection to the Celery broker (Redis or the filesystem transport)?"""
+
+    def run(self) -> None:
+        try:
+            with celery_app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+        except Exception as e:  # any transport error means the broker is unusable
+            raise ServiceUnavailable(f"Broker unreachable: {type(e).__name__}") from e
+
+
+@dataclasses.dataclass
+class Beat(HealthCheck):
+    """The beat scheduler enqueues a heartbeat every minute and a worker records it."""
+
+    max_age: datetime.timedelta = dataclasses.field(default=datetime.timedelta(minutes=5), repr=False)
+
+    def run(self) -> None:
+        beat = Heartbeat.objects.filter(name="beat").first()
+        if beat is None:
+            raise ServiceWarning("No heartbeat yet: is celery beat running?")
+        if timezone.now() - beat.seen_at > self.max_age:
+            raise ServiceUnavailable(f"Last heartbeat {beat.seen_at:%Y-%m-%d %H:%M} UTC: beat or workers are down.")
+
+
+class TurazoHealthView(HealthCheckView):
+    tenant_exempt = "service status only"
+    checks = (
+        "health_check.checks.Database",
+        Broker,
+        (Ping, {"app": celery_app, "timeout": datetime.timedelta(seconds=2)}),
+        Beat,
+    )

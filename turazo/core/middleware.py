@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from urllib.parse import unquote
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+SESSION_KEY = "turazo_organization_id"
+TZ_COOKIE = "turazo_tz"
+
+
+def _current_membership(request: HttpRequest):
+    from mentoring.models import Membership
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = (
+        Membership.objects.filter(user=user).select_related("organization").order_by("organization__name", "pk")
+    )
+    wanted = request.headers.get("X-Organization") or request.session.get(SESSION_KEY)
+    if wanted:
+        chosen = next((m for m in memberships if str(m.organization_id) == str(wanted)), None)
+        if chosen is not None:
+            return chosen
+    return next(iter(memberships), None)
+
+
+class OrganizationMiddleware:
+    """Sets request.membership and request.organization (both None without one).
+
+    The API may choose with an ``X-Organization`` header; pages use the session,
+    which the organization switcher sets. One query, whatever the page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = _current_membership(request)
+        request.organization = request.membership.organization if request.membership else None
+        return self.get_response(request)
+
+
+def valid_timezone(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+class TimezoneMiddleware:
+    """Activate the user's chosen zone, else the browser's (cookie set by base.js), else UTC."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = getattr(request.user, "timezone", "") if request.user.is_authenticated else ""
+        name = valid_timezone(chosen) or valid_timezone(unquote(request.COOKIES.get(TZ_COOKIE, ""))) or "UTC"
+        request.timezone_name = name
+        timezone.activate(zoneinfo.ZoneInfo(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
