@@ -310,3 +310,74 @@ class Invitation(TenantModel):
     @property
     def effective_status(self) -> str:
         return self.Status.EXPIRED if self.is_expired else self.status
+
+
+class ImportJob(TenantModel):
+    """One CSV upload: validated into a preview, then applied all-or-nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.TextField(help_text="The decoded CSV, kept until the import is applied.")
+    content_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    send_invitations = models.BooleanField(default=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True, help_text="Preview: problems, columns, creates/updates.")
+    summary = models.JSONField(default=dict, blank=True, help_text="Outcome: created, updated, invited.")
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class Mentorship(TenantModel):
+    """A mentor and a mentee working together in a program."""
+
+    class Source(models.TextChoices):
+        MATCHING = "matching", "Matching"
+        REQUEST = "request", "Mentee request"
+        ADMIN = "admin", "Added by an admin"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
+    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
+    mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    score = models.FloatField(null=True, blank=True, help_text="Match score 0–100 when it came from matching.")
+    explanation = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A mentee has one active mentor per program; publishing twice cannot duplicate.
+            models.UniqueConstraint(
+                fields=["program", "mentee"], condition=models.Q(status="active"), name="mentorship_one_active_per_mentee"
+            ),
+            models.CheckConstraint(condition=~models.Q(mentor=models.F("mentee")), name="mentorship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor.display_name} → {self.mentee.display_name}"

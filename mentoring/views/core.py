@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from mentoring import services
 from mentoring.forms import OrganizationForm, PreferencesForm
 from mentoring.models import Membership
+from mentoring.services import organizations as services
 from turazo.core.errors import DomainError
 from turazo.core.middleware import SESSION_KEY
 from turazo.core.tenancy import tenant_exempt, tenant_view

@@ -1,0 +1,3 @@
+"""API routes of the matching app, mounted under /api/."""
+
+urlpatterns: list = []

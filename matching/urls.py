@@ -1,0 +1,3 @@
+"""Page URLs of the matching app."""
+
+urlpatterns: list = []

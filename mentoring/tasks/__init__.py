@@ -1,0 +1,1 @@
+"""Celery discovers tasks through this package; import each task module here."""
