@@ -21,51 +21,203 @@ if __package__ in (None, ""):
 from matching.engine import MatchInput, Person, Rules, Weights
 
 AREAS = [
-    "data", "product", "people", "sales", "marketing", "finance", "security", "cloud",
-    "design", "research", "operations", "legal", "support", "frontend", "backend",
+    "data",
+    "product",
+    "people",
+    "sales",
+    "marketing",
+    "finance",
+    "security",
+    "cloud",
+    "design",
+    "research",
+    "operations",
+    "legal",
+    "support",
+    "frontend",
+    "backend",
 ]
 FACETS = [
-    "strategy", "analysis", "leadership", "communication", "planning", "automation",
-    "architecture", "negotiation", "coaching", "metrics",
+    "strategy",
+    "analysis",
+    "leadership",
+    "communication",
+    "planning",
+    "automation",
+    "architecture",
+    "negotiation",
+    "coaching",
+    "metrics",
 ]
 TAGS = [f"{a} {f}" for a in AREAS for f in FACETS]  # 150 tags
 
-DOMAIN_WORDS = (
-    "career growth promotion leadership management hiring interviewing negotiation "
-    "public speaking presentation storytelling feedback delegation prioritisation "
-    "roadmap stakeholder strategy python sql analytics dashboard forecasting budgeting "
-    "pricing customer onboarding retention churn security compliance audit cloud kubernetes "
-    "architecture microservices testing quality design research usability accessibility "
-    "writing documentation mentoring coaching confidence networking visibility influence "
-    "conflict resolution burnout balance remote collaboration culture diversity inclusion "
-    "product discovery experimentation metrics okr planning estimation agile scrum "
-    "machine learning statistics modelling reporting finance accounting sales pipeline "
-    "marketing brand content campaign partnerships operations logistics procurement legal "
-    "contracts privacy governance transformation change innovation startup scaling"
-).split()
+DOMAIN_WORDS = [
+    "career",
+    "growth",
+    "promotion",
+    "leadership",
+    "management",
+    "hiring",
+    "interviewing",
+    "negotiation",
+    "public",
+    "speaking",
+    "presentation",
+    "storytelling",
+    "feedback",
+    "delegation",
+    "prioritisation",
+    "roadmap",
+    "stakeholder",
+    "strategy",
+    "python",
+    "sql",
+    "analytics",
+    "dashboard",
+    "forecasting",
+    "budgeting",
+    "pricing",
+    "customer",
+    "onboarding",
+    "retention",
+    "churn",
+    "security",
+    "compliance",
+    "audit",
+    "cloud",
+    "kubernetes",
+    "architecture",
+    "microservices",
+    "testing",
+    "quality",
+    "design",
+    "research",
+    "usability",
+    "accessibility",
+    "writing",
+    "documentation",
+    "mentoring",
+    "coaching",
+    "confidence",
+    "networking",
+    "visibility",
+    "influence",
+    "conflict",
+    "resolution",
+    "burnout",
+    "balance",
+    "remote",
+    "collaboration",
+    "culture",
+    "diversity",
+    "inclusion",
+    "product",
+    "discovery",
+    "experimentation",
+    "metrics",
+    "okr",
+    "planning",
+    "estimation",
+    "agile",
+    "scrum",
+    "machine",
+    "learning",
+    "statistics",
+    "modelling",
+    "reporting",
+    "finance",
+    "accounting",
+    "sales",
+    "pipeline",
+    "marketing",
+    "brand",
+    "content",
+    "campaign",
+    "partnerships",
+    "operations",
+    "logistics",
+    "procurement",
+    "legal",
+    "contracts",
+    "privacy",
+    "governance",
+    "transformation",
+    "change",
+    "innovation",
+    "startup",
+    "scaling",
+]
 
 SYLLABLES = [
-    "ka", "lo", "mi", "ren", "tor", "vel", "sa", "qui", "dar", "fen", "gil", "hu",
-    "jor", "lex", "mon", "nar", "pol", "ris", "sten", "tav", "ul", "vor", "wen", "zed",
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "tor",
+    "vel",
+    "sa",
+    "qui",
+    "dar",
+    "fen",
+    "gil",
+    "hu",
+    "jor",
+    "lex",
+    "mon",
+    "nar",
+    "pol",
+    "ris",
+    "sten",
+    "tav",
+    "ul",
+    "vor",
+    "wen",
+    "zed",
 ]
 
 PHRASES = [
-    "improve my public speaking", "grow into a leadership role", "learn to negotiate salary",
-    "build a career plan", "get better at stakeholder management", "learn sql and analytics",
-    "prepare for promotion", "manage a remote team", "give better feedback",
-    "balance work and life", "understand product strategy", "move into management",
+    "improve my public speaking",
+    "grow into a leadership role",
+    "learn to negotiate salary",
+    "build a career plan",
+    "get better at stakeholder management",
+    "learn sql and analytics",
+    "prepare for promotion",
+    "manage a remote team",
+    "give better feedback",
+    "balance work and life",
+    "understand product strategy",
+    "move into management",
 ]
 
 ZONES = [
-    ("Europe/Lisbon", 0.12), ("Europe/Berlin", 0.18), ("Europe/London", 0.12),
-    ("America/New_York", 0.14), ("America/Sao_Paulo", 0.1), ("America/Los_Angeles", 0.08),
-    ("Asia/Kolkata", 0.08), ("Asia/Singapore", 0.05), ("Asia/Tokyo", 0.03),
-    ("Australia/Sydney", 0.04), ("Africa/Lagos", 0.03), ("America/Mexico_City", 0.03),
+    ("Europe/Lisbon", 0.12),
+    ("Europe/Berlin", 0.18),
+    ("Europe/London", 0.12),
+    ("America/New_York", 0.14),
+    ("America/Sao_Paulo", 0.1),
+    ("America/Los_Angeles", 0.08),
+    ("Asia/Kolkata", 0.08),
+    ("Asia/Singapore", 0.05),
+    ("Asia/Tokyo", 0.03),
+    ("Australia/Sydney", 0.04),
+    ("Africa/Lagos", 0.03),
+    ("America/Mexico_City", 0.03),
 ]
 LANGS = ["english", "portuguese", "spanish", "german", "french"]
 DEPTS = [
-    "engineering", "sales", "marketing", "finance", "people", "legal", "operations",
-    "product", "design", "support", "data", "security",
+    "engineering",
+    "sales",
+    "marketing",
+    "finance",
+    "people",
+    "legal",
+    "operations",
+    "product",
+    "design",
+    "support",
+    "data",
+    "security",
 ]
 
 
@@ -177,7 +329,12 @@ def cohort(
     mgr = rng.random(n_mentees) < 0.3
     boss = rng.integers(0, max(n_mentors, 1), n_mentees)
     mentees = [
-        Person(**{**_asdict(p), "manager_email": mentors[int(boss[k])].email if mgr[k] and n_mentors else f"boss{k % 97}@example.com"})
+        Person(
+            **{
+                **_asdict(p),
+                "manager_email": mentors[int(boss[k])].email if mgr[k] and n_mentors else f"boss{k % 97}@example.com",
+            }
+        )
         for k, p in enumerate(mentees)
     ]
     return MatchInput(

@@ -181,6 +181,8 @@ def duals(g: Graph, match: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.
     optimal on the graph (a bug, never an input problem).
     """
     n, mc = g.n, g.mc
+    if mc == 0 or n == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(mc, dtype=np.int64)
     big = big_of(n)
     w = big + g.centi
     matched = match >= 0
@@ -219,6 +221,76 @@ def duals(g: Graph, match: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.
     return u, v
 
 
+def _price(
+    scorer: Scorer,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    g: Graph,
+    u: np.ndarray,
+    v: np.ndarray,
+    check: np.ndarray,
+    k: int,
+    margin: int,
+    tick: Callable[[], None] | None,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Re-score rows ``check`` in full; return pairs outside ``g`` worth adding.
+
+    Also tightens ``g.bound`` of the priced rows to the best score left outside.
+    """
+    big = big_of(g.n)
+    order = np.argsort(g.r, kind="stable")
+    ec = g.c[order]
+    ptr = np.searchsorted(g.r[order], np.arange(g.n + 1))
+    glob_rows = rows[check]
+    g2l = dict(zip(glob_rows.tolist(), check.tolist(), strict=True))
+    new_r: list[np.ndarray] = []
+    new_c: list[np.ndarray] = []
+    new_s: list[np.ndarray] = []
+
+    def reduce(ch: np.ndarray, centi: np.ndarray) -> tuple[np.ndarray, ...]:
+        lr = np.array([g2l[int(x)] for x in ch], dtype=np.int64)
+        cnt = ptr[lr + 1] - ptr[lr]
+        if cnt.sum():
+            rr = np.repeat(np.arange(len(lr)), cnt)
+            idx = np.concatenate([np.arange(ptr[x], ptr[x + 1]) for x in lr])
+            centi[rr, ec[idx]] = -1  # already in the graph
+        red = (big + centi.astype(np.int64)) - u[lr][:, None] - v[None, :]
+        red[centi < 0] = -big
+        take_r, take_c, take_s = [], [], []
+        # Rows with a violation also get their *nearly* improving pairs
+        # (reduced cost > -margin): prices move when the flow is re-solved,
+        # and adding them now saves re-solve rounds. Correctness only
+        # needs the violating ones.
+        for a in np.flatnonzero((red > 0).any(axis=1)):
+            viol = np.flatnonzero(red[a] > -margin)
+            if len(viol) > k:  # most improving first; the loop adds the rest later if needed
+                viol = viol[np.argsort(-red[a, viol], kind="stable")[:k]]
+            take_r.append(np.full(len(viol), lr[a]))
+            take_c.append(viol)
+            take_s.append(centi[a, viol].astype(np.int64))
+            centi[a, viol] = -1
+        nb = centi.max(axis=1).astype(np.int64) if centi.shape[1] else np.full(len(lr), -1)
+        empty = np.zeros(0, np.int64)
+        return (
+            lr,
+            np.concatenate(take_r) if take_r else empty,
+            np.concatenate(take_c) if take_c else empty,
+            np.concatenate(take_s) if take_s else empty,
+            nb,
+        )
+
+    def collect(ch: np.ndarray, res: tuple[np.ndarray, ...]) -> None:
+        lr, rr2, cc2, ss2, nb = res
+        g.bound[lr] = np.maximum(nb, -1)
+        if len(rr2):
+            new_r.append(rr2)
+            new_c.append(cc2)
+            new_s.append(ss2)
+
+    scorer.iter_blocks(glob_rows, cols, reduce, collect, tick)
+    return new_r, new_c, new_s
+
+
 def certify(
     scorer: Scorer,
     rows: np.ndarray,
@@ -240,56 +312,7 @@ def certify(
         if len(check) == 0:
             break
         priced += len(check)
-        order = np.argsort(g.r, kind="stable")
-        ec = g.c[order]
-        ptr = np.searchsorted(g.r[order], np.arange(g.n + 1))
-        glob_rows = rows[check]
-        g2l = dict(zip(glob_rows.tolist(), check.tolist(), strict=True))
-        new_r: list[np.ndarray] = []
-        new_c: list[np.ndarray] = []
-        new_s: list[np.ndarray] = []
-
-        def reduce(ch: np.ndarray, centi: np.ndarray) -> tuple[np.ndarray, ...]:
-            lr = np.array([g2l[int(x)] for x in ch], dtype=np.int64)
-            cnt = ptr[lr + 1] - ptr[lr]
-            if cnt.sum():
-                rr = np.repeat(np.arange(len(lr)), cnt)
-                idx = np.concatenate([np.arange(ptr[x], ptr[x + 1]) for x in lr])
-                centi[rr, ec[idx]] = -1  # already in the graph
-            red = (big + centi.astype(np.int64)) - u[lr][:, None] - v[None, :]
-            red[centi < 0] = -big
-            take_r, take_c, take_s = [], [], []
-            # Rows with a violation also get their *nearly* improving pairs
-            # (reduced cost > -margin): prices move when the flow is re-solved,
-            # and adding them now saves re-solve rounds. Correctness only
-            # needs the violating ones.
-            for a in np.flatnonzero((red > 0).any(axis=1)):
-                viol = np.flatnonzero(red[a] > -margin)
-                if len(viol) > k:  # most improving first; the loop adds the rest later if needed
-                    viol = viol[np.argsort(-red[a, viol], kind="stable")[:k]]
-                take_r.append(np.full(len(viol), lr[a]))
-                take_c.append(viol)
-                take_s.append(centi[a, viol].astype(np.int64))
-                centi[a, viol] = -1
-            nb = centi.max(axis=1).astype(np.int64) if centi.shape[1] else np.full(len(lr), -1)
-            empty = np.zeros(0, np.int64)
-            return (
-                lr,
-                np.concatenate(take_r) if take_r else empty,
-                np.concatenate(take_c) if take_c else empty,
-                np.concatenate(take_s) if take_s else empty,
-                nb,
-            )
-
-        def collect(ch: np.ndarray, res: tuple[np.ndarray, ...]) -> None:
-            lr, rr2, cc2, ss2, nb = res
-            g.bound[lr] = np.maximum(nb, -1)
-            if len(rr2):
-                new_r.append(rr2)
-                new_c.append(cc2)
-                new_s.append(ss2)
-
-        scorer.iter_blocks(glob_rows, cols, reduce, collect, tick)
+        new_r, new_c, new_s = _price(scorer, rows, cols, g, u, v, check, k, margin, tick)
         if not new_r:
             break
         nr, nc, ns = np.concatenate(new_r), np.concatenate(new_c), np.concatenate(new_s)

@@ -73,10 +73,14 @@ def _pins(scorer: Scorer) -> list[tuple[int, int]]:
             raise InvalidInput(f"{label} breaks a hard rule: no shared language")
         if not not_excl[j]:
             why = scorer.excl_reason.get((i, j), "forbidden")
-            text = {"manager": "the mentor is the mentee's manager", "self": "same person"}.get(why, "the pair is forbidden")
+            text = {"manager": "the mentor is the mentee's manager", "self": "same person"}.get(
+                why, "the pair is forbidden"
+            )
             raise InvalidInput(f"{label} breaks a hard rule: {text}")
         if not hours[j]:
-            raise InvalidInput(f"{label} breaks a hard rule: fewer than {scorer.rules.min_shared_hours:g} shared working hours")
+            raise InvalidInput(
+                f"{label} breaks a hard rule: fewer than {scorer.rules.min_shared_hours:g} shared working hours"
+            )
         seen[me_id] = j
         load[j] = load.get(j, 0) + 1
         if load[j] > scorer.capacity[j]:

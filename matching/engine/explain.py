@@ -80,7 +80,12 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
         if not lang.any():
             names = ", ".join(x.strip().title() for x in p.languages if x.strip())
             out.append(
-                Unmatched(p.id, "no_language", f"no mentor shares a language: {names}", {"languages": sorted(scorer.me_langs[i])})
+                Unmatched(
+                    p.id,
+                    "no_language",
+                    f"no mentor shares a language: {names}",
+                    {"languages": sorted(scorer.me_langs[i])},
+                )
             )
             continue
         compat = lang & not_excl

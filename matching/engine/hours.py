@@ -17,7 +17,7 @@ few distinct signatures, so the overlap matrix is tiny.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,8 +66,16 @@ def week_mask(sig: Signature) -> np.ndarray:
 
 def overlap_hours(mentee_sigs: list[Signature], mentor_sigs: list[Signature]) -> np.ndarray:
     """Matrix (len(mentee_sigs) x len(mentor_sigs)) of shared hours per mentee working day."""
-    a = np.stack([week_mask(s) for s in mentee_sigs]).astype(np.float32) if mentee_sigs else np.zeros((0, WEEK_MINUTES), np.float32)
-    b = np.stack([week_mask(s) for s in mentor_sigs]).astype(np.float32) if mentor_sigs else np.zeros((0, WEEK_MINUTES), np.float32)
+    a = (
+        np.stack([week_mask(s) for s in mentee_sigs]).astype(np.float32)
+        if mentee_sigs
+        else np.zeros((0, WEEK_MINUTES), np.float32)
+    )
+    b = (
+        np.stack([week_mask(s) for s in mentor_sigs]).astype(np.float32)
+        if mentor_sigs
+        else np.zeros((0, WEEK_MINUTES), np.float32)
+    )
     minutes = a @ b.T  # exact: integer counts far below 2**24
     ndays = np.array([max(len({d for d in s[3] if 0 <= d <= 6}), 1) for s in mentee_sigs], dtype=np.float64)
     hours = minutes.astype(np.float64) / 60.0 / ndays[:, None]
@@ -76,7 +84,3 @@ def overlap_hours(mentee_sigs: list[Signature], mentor_sigs: list[Signature]) ->
 
 def hours_score(hours: np.ndarray) -> np.ndarray:
     return np.minimum(hours / FULL_HOURS, 1.0)
-
-
-def utc_now() -> datetime:  # pragma: no cover - helper kept for callers needing an aware "now"
-    return datetime.now(UTC)

@@ -174,7 +174,7 @@ class Scorer:
             rows.append(coo.row.astype(np.int64))
             cols.append(coo.col.astype(np.int64) + nfeat)
             vals.append((coo.data * s).astype(np.float64))
-            blocks.append(np.asarray(bblock, dtype=np.float32).reshape(-1, m))
+            blocks.append(np.asarray(bblock, dtype=np.float32).reshape(bblock.shape[0], m))
             nfeat += bblock.shape[0]
 
         def add_onehot(codes: np.ndarray, table: np.ndarray) -> None:
@@ -184,7 +184,7 @@ class Scorer:
             rows.append(keep.astype(np.int64))
             cols.append(codes[keep] + nfeat)
             vals.append(np.ones(len(keep)))
-            blocks.append(np.asarray(table, dtype=np.float32).reshape(-1, m))
+            blocks.append(np.asarray(table, dtype=np.float32).reshape(table.shape[0], m))
             nfeat += table.shape[0]
 
         ones = np.ones(m)
@@ -444,6 +444,7 @@ class Scorer:
         chunks = [rows[s : s + step] for s in range(0, len(rows), step)]
         if not chunks:
             return
+
         def work(ch: np.ndarray) -> Any:
             return reduce(ch, self.block_centi(ch, cols, bc))
 
@@ -482,7 +483,9 @@ class Scorer:
             comps["hours"] = min(h / FULL_HOURS, 1.0)
             det["shared_hours"] = round(h, 1)
             comps["seniority"] = seniority_score(me.seniority, mo.seniority, pref)
-            det["seniority_gap"] = None if me.seniority is None or mo.seniority is None else int(mo.seniority - me.seniority)
+            det["seniority_gap"] = (
+                None if me.seniority is None or mo.seniority is None else int(mo.seniority - me.seniority)
+            )
             a, b = self.me_dept[i], self.mo_dept[j]
             det["same_department"] = None if not a or not b else a == b
             comps["department"] = _dept_score(a, b, self.rules.department)
