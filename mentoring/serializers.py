@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from mentoring.models import Membership, Organization, User
+from mentoring.models import Membership, Organization, Participant, Program, User
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -30,3 +30,47 @@ class OrganizationSerializer(serializers.ModelSerializer):
     def get_is_current(self, obj: Organization) -> bool:
         current = self.context["request"].organization
         return current is not None and current.pk == obj.pk
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    mentor_count = serializers.IntegerField(read_only=True)
+    mentee_count = serializers.IntegerField(read_only=True)
+    invited_count = serializers.IntegerField(read_only=True)
+    active_count = serializers.IntegerField(read_only=True)
+    complete_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id", "name", "description", "start_date", "end_date", "status", "default_capacity",
+            "session_length_minutes", "cadence_days", "matching_mode", "created_at",
+            "mentor_count", "mentee_count", "invited_count", "active_count", "complete_count",
+        ]  # fmt: skip
+        read_only_fields = ["status", "created_at"]
+
+
+class ProgramTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Program.Status.choices)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    invitation_status = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id", "email", "role", "status", "full_name", "job_title", "department", "manager_email",
+            "seniority", "location", "timezone", "languages", "work_start", "work_end", "work_days", "goals",
+            "skills_wanted", "expertise", "skills_offered", "capacity", "answers", "completeness",
+            "invitation_status", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "completeness", "answers", "created_at", "updated_at"]
+
+
+class ParticipantCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Participant.Role.choices)
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    department = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    send_invitation = serializers.BooleanField(default=False)

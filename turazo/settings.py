@@ -201,6 +201,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "turazo.core.tasks.heartbeat", "schedule": 60.0},
+    "invitations-expire": {"task": "mentoring.invitations_expire", "schedule": 15 * 60.0},
 }
 
 # --- REST API ----------------------------------------------------------------------
@@ -228,6 +229,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "mentoring.models.Program.Status",
+        "ParticipantStatusEnum": "mentoring.models.Participant.Status",
+        "InvitationStatusEnum": "mentoring.models.Invitation.Status",
+        "ImportJobStatusEnum": "mentoring.models.ImportJob.Status",
+        "MentorshipStatusEnum": "mentoring.models.Mentorship.Status",
+    },
 }
 
 # --- Security (production) -------------------------------------------------------

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentoring import selectors
 from mentoring.forms import OrganizationForm, PreferencesForm
 from mentoring.models import Membership
 from mentoring.services import organizations as services
@@ -25,7 +26,8 @@ def landing(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if request.organization is None:
         return render(request, "mentoring/dashboard_no_org.html", {"form": OrganizationForm()})
-    return render(request, "mentoring/dashboard.html", {})
+    programs = selectors.programs_with_counts(request.organization)[:6] if request.membership.is_admin else []
+    return render(request, "mentoring/dashboard.html", {"programs": programs})
 
 
 @require_POST

@@ -1,0 +1,114 @@
+"""Programs and their participants, as HR admins manage them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from mentoring.models import Membership, Organization, Participant, Program, User
+from mentoring.profiles import profile_completeness
+from turazo.core.errors import Conflict, ValidationFailed
+
+PROGRAM_FIELDS = (
+    "name", "description", "start_date", "end_date", "default_capacity",
+    "session_length_minutes", "cadence_days", "matching_mode",
+)  # fmt: skip
+
+
+def validate_program(data: dict[str, Any]) -> None:
+    """Field rules of a program; forms call it too so errors sit next to their field."""
+    errors: dict[str, list[str]] = {}
+    if not str(data.get("name", "")).strip():
+        errors["name"] = ["Give the program a name."]
+    start, end = data.get("start_date"), data.get("end_date")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        errors["end_date"] = [f"The end date ({end:%Y-%m-%d}) is before the start date ({start:%Y-%m-%d})."]
+    if data.get("default_capacity") is not None and int(data["default_capacity"]) < 1:
+        errors["default_capacity"] = ["A mentor takes at least one mentee."]
+    length = data.get("session_length_minutes")
+    if length is not None and not 15 <= int(length) <= 240:
+        errors["session_length_minutes"] = ["Sessions last between 15 and 240 minutes."]
+    if data.get("cadence_days") is not None and int(data["cadence_days"]) < 1:
+        errors["cadence_days"] = ["The cadence is at least one day."]
+    if errors:
+        raise ValidationFailed("The program has invalid fields: " + ", ".join(sorted(errors)) + ".", fields=errors)
+
+
+def program_create(*, organization: Organization, actor: User, **data: Any) -> Program:
+    unknown = set(data) - set(PROGRAM_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown program fields: {', '.join(sorted(unknown))}.")
+    validate_program(data)
+    data["name"] = data["name"].strip()
+    return Program.objects.create(organization=organization, created_by=actor, **data)
+
+
+def program_update(*, program: Program, **data: Any) -> Program:
+    unknown = set(data) - set(PROGRAM_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown program fields: {', '.join(sorted(unknown))}.")
+    merged = {f: getattr(program, f) for f in PROGRAM_FIELDS} | data
+    validate_program(merged)
+    for field, value in data.items():
+        setattr(program, field, value.strip() if field == "name" else value)
+    program.save(update_fields=[*data, "updated_at"])
+    return program
+
+
+def program_transition(*, program: Program, status: str) -> Program:
+    """Move a program along draft → enrolling → matching → active → closed.
+
+    The UPDATE is conditional on the status we read, so two admins clicking at
+    once cannot both apply a move from the same state."""
+    if status not in Program.Status.values:
+        raise ValidationFailed(f"Unknown status “{status}”.", fields={"status": ["Not a program status."]})
+    if not program.can_move_to(status):
+        allowed = ", ".join(Program.Status(s).label for s in Program.TRANSITIONS[program.status]) or "none"
+        raise Conflict(
+            f"A program that is {program.get_status_display().lower()} cannot become "
+            f"{Program.Status(status).label.lower()}. Possible next steps: {allowed}."
+        )
+    changed = Program.objects.filter(pk=program.pk, status=program.status).update(status=status)
+    if not changed:
+        raise Conflict("Someone else changed this program's status just now; reload and try again.")
+    program.refresh_from_db(fields=["status", "updated_at"])
+    return program
+
+
+PARTICIPANT_ADMIN_FIELDS = (
+    "full_name", "job_title", "department", "manager_email", "seniority", "location", "timezone",
+    "languages", "goals", "skills_wanted", "expertise", "skills_offered", "capacity",
+)  # fmt: skip
+
+
+@transaction.atomic
+def participant_add(*, program: Program, actor: User, email: str, role: str, **profile: Any) -> Participant:
+    """Add one person by hand. An existing account with that email is linked."""
+    email = email.strip().lower()
+    if role not in Participant.Role.values:
+        raise ValidationFailed("Role must be mentor or mentee.", fields={"role": ["Choose mentor or mentee."]})
+    if Participant.objects.filter(program=program, email__iexact=email).exists():
+        raise Conflict(f"{email} is already in {program.name}.", code="duplicate")
+    participant = Participant(organization=program.organization, program=program, email=email, role=role, **profile)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing and Membership.objects.filter(user=existing, organization=program.organization).exists():
+        participant.user = existing
+    participant.completeness = profile_completeness(participant, questions=list(program.questions.all()))
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError:
+        raise Conflict(f"{email} is already in {program.name}.", code="duplicate")
+    return participant
+
+
+def participant_remove_bulk(*, program: Program, participant_ids: Sequence[int]) -> int:
+    """Mark participants as removed (their history stays). Returns how many changed."""
+    return (
+        Participant.objects.filter(program=program, pk__in=participant_ids)
+        .exclude(status=Participant.Status.REMOVED)
+        .update(status=Participant.Status.REMOVED)
+    )

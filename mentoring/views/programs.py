@@ -1,0 +1,181 @@
+"""HR admin pages: programs and their participants table."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from mentoring import selectors
+from mentoring.exports import participants_csv
+from mentoring.forms import ParticipantAddForm, ParticipantFilterForm, ProgramForm
+from mentoring.models import Participant, Program
+from mentoring.services import programs as program_services
+from turazo.core.errors import DomainError
+from turazo.core.tenancy import get_for_org, tenant_view
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: DomainError) -> None:
+    for field, messages_ in error.fields.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+@tenant_view(admin=True)
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = selectors.programs_with_counts(request.organization)
+    return render(request, "mentoring/programs/list.html", {"programs": programs})
+
+
+@tenant_view(admin=True)
+def program_create(request: HttpRequest) -> HttpResponse:
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = program_services.program_create(
+                organization=request.organization, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, f"Program “{program.name}” created. Next: add participants.")
+            return redirect("program-detail", pk=program.pk)
+    return render(request, "mentoring/programs/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@tenant_view(admin=True)
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_for_org(Program, request.organization, pk=pk)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_services.program_update(program=Program.objects.get(pk=program.pk), **form.cleaned_data)
+        except DomainError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, "Program saved.")
+            return redirect("program-detail", pk=program.pk)
+    return render(
+        request, "mentoring/programs/form.html", {"form": form, "program": program}, status=400 if form.errors else 200
+    )
+
+
+@tenant_view(admin=True)
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_for_org(selectors.programs_with_counts(request.organization), request.organization, pk=pk)
+    next_steps = [(s, Program.Status(s).label) for s in Program.TRANSITIONS[program.status]]
+    return render(request, "mentoring/programs/detail.html", {"program": program, "next_steps": next_steps})
+
+
+@require_POST
+@tenant_view(admin=True)
+def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_for_org(Program, request.organization, pk=pk)
+    try:
+        program_services.program_transition(program=program, status=request.POST.get("status", ""))
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"{program.name} is now {program.get_status_display().lower()}.")
+    return redirect("program-detail", pk=program.pk)
+
+
+def _filtered_participants(request: HttpRequest, program: Program):
+    form = ParticipantFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.participants_table(
+        program,
+        search=filters.get("q", ""),
+        role=filters.get("role", ""),
+        status=filters.get("status", ""),
+        completeness=filters.get("completeness", ""),
+        sort=filters.get("sort") or "name",
+    )
+    return form, qs
+
+
+@tenant_view(admin=True)
+def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_for_org(Program, request.organization, pk=pk)
+    form, qs = _filtered_participants(request, program)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "program": program,
+        "filter_form": form,
+        "page": page,
+        "query": urlencode(query),
+        "add_form": ParticipantAddForm(),
+    }
+    template = "mentoring/programs/_participants_table.html" if request.htmx else "mentoring/programs/participants.html"
+    return render(request, template, context)
+
+
+@require_POST
+@tenant_view(admin=True)
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_for_org(Program, request.organization, pk=pk)
+    form = ParticipantAddForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        send = data.pop("send_invitation")
+        try:
+            participant = program_services.participant_add(program=program, actor=request.user, **data)
+        except DomainError as e:
+            _apply_errors(form, e)
+        else:
+            if send:
+                from mentoring.services.invitations import invitation_issue_bulk
+
+                invitation_issue_bulk(participants=[participant], invited_by=request.user)
+                messages.success(request, f"{participant.email} added; the invitation is on its way.")
+            else:
+                messages.success(request, f"{participant.email} added. Send the invitation when you are ready.")
+            return redirect("participant-list", pk=program.pk)
+    errors = "; ".join(f"{f}: {' '.join(m)}" if f != "__all__" else " ".join(m) for f, m in form.errors.items())
+    messages.error(request, f"The participant was not added — {errors}")
+    return redirect("participant-list", pk=program.pk)
+
+
+@require_POST
+@tenant_view(admin=True)
+def participant_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_for_org(Program, request.organization, pk=pk)
+    ids = [int(i) for i in request.POST.getlist("participant") if i.isdigit()]
+    # Only ids of this program count; anything else is silently out of scope.
+    ids = list(Participant.objects.filter(program=program, pk__in=ids).values_list("pk", flat=True))
+    action = request.POST.get("action")
+    if not ids:
+        messages.error(request, "Select at least one participant first.")
+    elif action == "remove":
+        n = program_services.participant_remove_bulk(program=program, participant_ids=ids)
+        messages.success(request, f"{n} participant{'s' if n != 1 else ''} removed from {program.name}.")
+    elif action == "resend":
+        from mentoring.services.invitations import invitation_resend_bulk
+
+        sent = invitation_resend_bulk(program=program, actor=request.user, participant_ids=ids)
+        messages.success(request, f"Invitations resent to {len(sent)} participant{'s' if len(sent) != 1 else ''}.")
+    else:
+        messages.error(request, "Choose an action: resend invitations or remove from the program.")
+    return redirect(reverse("participant-list", args=[program.pk]) + "?" + request.POST.get("query", ""))
+
+
+@tenant_view(admin=True)
+def participant_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    program = get_for_org(Program, request.organization, pk=pk)
+    _, qs = _filtered_participants(request, program)
+    filename = f"{slugify(program.name) or 'program'}-participants-{timezone.localdate():%Y-%m-%d}.csv"
+    response = StreamingHttpResponse(participants_csv(qs.iterator(chunk_size=2000)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
