@@ -1,0 +1,280 @@
+"""CSV import of participants: upload -> preview -> confirm -> apply in a worker.
+
+Nothing is written to participants until the admin confirms, and the confirmed
+import is applied all-or-nothing in one transaction with bulk operations. The
+file is checked again at apply time against the program as it is then, so a
+participant added by hand in between cannot make the import half-apply.
+
+Progress while the transaction runs
+-----------------------------------
+``processed_rows`` must move while the import's transaction is still open, but
+rows written by that transaction are invisible to the page until it commits. On
+PostgreSQL the progress is therefore written through a *second* connection in
+autocommit mode (``_ProgressWriter``): the page reads the job row as always, no
+cache that might not be shared between web and worker processes (the embedded
+default uses a per-process memory cache) is involved, and the import's own
+connection never touches the job row until its last statement, so the two never
+wait on each other's row lock. SQLite allows one writer at a time, so there
+(the single-user embedded default) the bar jumps from 0 to 100 % at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+
+from mentoring.csv_import import COLUMNS, ParseResult, decode_csv, parse_participants, template_header
+from mentoring.models import ImportJob, Membership, Participant, Program, Question, Skill, User
+from mentoring.profiles import profile_completeness
+from mentoring.services.invitations import invitation_issue_bulk
+from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+CREATE_BATCH = 1000
+UPDATE_BATCH = 500
+PROFILE_FIELDS = tuple(c for c in COLUMNS if c not in ("email", "role"))
+Status = ImportJob.Status
+
+
+class ImportInvalid(ValidationFailed):
+    """The file parsed, but some rows have problems. Carries the full report."""
+
+    def __init__(self, report: dict[str, Any]):
+        count = len(report["problems"])
+        super().__init__(
+            f"The file has {count} problem{'s' if count != 1 else ''}; nothing was imported. "
+            "Fix them in the file and upload it again.",
+            fields={"file": [p["message"] for p in report["problems"][:1]]},
+        )
+        self.report = report
+
+
+@dataclass
+class ImportContext:
+    questions: list[Question]
+    known_skills: dict[str, str]
+    existing: dict[str, Participant]
+
+
+def _context(program: Program, *, lock: bool = False) -> ImportContext:
+    """Everything the parser needs, in three queries whatever the file's size."""
+    participants = Participant.objects.filter(program=program)
+    if lock:
+        participants = participants.select_for_update()
+    return ImportContext(
+        questions=list(Question.objects.filter(program=program)),
+        known_skills=dict(Skill.objects.for_organization(program.organization).values_list("slug", "name")),
+        existing={p.email.lower(): p for p in participants},
+    )
+
+
+def _parse(text: str, ctx: ImportContext) -> ParseResult:
+    existing = {
+        email: {"role": p.role, "answers": p.answers, **{f: getattr(p, f) for f in PROFILE_FIELDS}}
+        for email, p in ctx.existing.items()
+    }
+    return parse_participants(
+        text,
+        questions=ctx.questions,
+        known_skills=ctx.known_skills,
+        existing=existing,
+        max_rows=settings.CSV_IMPORT_MAX_ROWS,
+    )
+
+
+# --- Preview -------------------------------------------------------------------------
+
+
+def import_check(*, program: Program, data: bytes) -> tuple[str, ParseResult]:
+    """Decode and check a file; writes nothing. Raises ValidationFailed for a file that
+    cannot be read at all (encoding, size, rows, header); row problems are in the result."""
+    text = decode_csv(data, max_bytes=settings.CSV_IMPORT_MAX_BYTES)
+    return text, _parse(text, _context(program))
+
+
+def import_preview(*, program: Program, uploaded_by: User | None, filename: str, data: bytes) -> ImportJob:
+    """Store a checked upload as a *previewed* job. Participants are not touched."""
+    text, result = import_check(program=program, data=data)
+    return ImportJob.objects.create(
+        organization_id=program.organization_id,
+        program=program,
+        uploaded_by=uploaded_by,
+        filename=(filename or "participants.csv")[:255],
+        content=text,
+        content_sha256=hashlib.sha256(data).hexdigest(),
+        total_rows=result.row_count,
+        report=result.report(),
+    )
+
+
+def import_template(*, program: Program) -> str:
+    """The header line of the downloadable template, with the program's question columns."""
+    return ",".join(template_header(list(Question.objects.filter(program=program)))) + "\r\n"
+
+
+# --- Confirm -------------------------------------------------------------------------
+
+
+def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True) -> ImportJob:
+    """Queue a valid previewed import; the worker applies it after this transaction commits."""
+    if not Membership.objects.filter(user=actor, organization_id=job.organization_id, is_admin=True).exists():
+        raise PermissionDenied("Only HR admins of this organization can confirm an import.")
+    if job.report.get("problems"):
+        raise ImportInvalid(job.report)
+    queued = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
+        status=Status.QUEUED, send_invitations=send_invitations, updated_at=timezone.now()
+    )
+    if not queued:
+        job.refresh_from_db(fields=["status"])
+        raise Conflict(f"This import was already confirmed (it is {job.get_status_display().lower()}).")
+    from mentoring.tasks.imports import import_run  # the task module imports this one
+
+    transaction.on_commit(partial(import_run.delay, job.pk))
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def import_submit(
+    *, program: Program, uploaded_by: User, filename: str, data: bytes, send_invitations: bool = True
+) -> ImportJob:
+    """Preview and confirm in one step (the API): a file with problems stores nothing."""
+    job = import_preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data)
+    if job.report["problems"]:
+        transaction.set_rollback(True)
+        raise ImportInvalid(job.report)
+    return import_confirm(job=job, actor=uploaded_by, send_invitations=send_invitations)
+
+
+# --- Apply (the worker) ---------------------------------------------------------------
+
+
+class _ProgressWriter:
+    """Writes ``processed_rows`` through its own autocommit connection (see module docstring)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.connection = None
+        if connection.vendor == "postgresql":
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, processed: int) -> None:
+        if self.connection is None:
+            return
+        table = self.connection.ops.quote_name(ImportJob._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET processed_rows = %s WHERE id = %s AND status = %s",  # noqa: S608 (table name is ours)
+                [processed, self.job_id, Status.RUNNING],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def import_apply(*, job_id: int, progress: Callable[[int], None] | None = None) -> ImportJob | None:
+    """Apply a confirmed import in one transaction. Safe to run twice: only a job still
+    previewed or queued is claimed (one conditional UPDATE); any other state is a no-op."""
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=[Status.PREVIEWED, Status.QUEUED]).update(
+        status=Status.RUNNING, processed_rows=0, error="", updated_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("program__organization", "uploaded_by").get(pk=job_id)
+    writer = _ProgressWriter(job.pk)
+    try:
+        with transaction.atomic():
+            _apply(job, progress or writer)
+    except ImportInvalid as e:
+        _fail(job, "The participants changed since the preview; nothing was imported.", report=e.report)
+    except Exception:
+        logger.exception("Import %s failed", job.pk)
+        _fail(job, "The import failed unexpectedly; nothing was imported. Try again, or contact support.")
+    finally:
+        writer.close()
+    job.refresh_from_db()
+    return job
+
+
+def _fail(job: ImportJob, message: str, *, report: dict[str, Any] | None = None) -> None:
+    fields: dict[str, Any] = {"status": Status.FAILED, "error": message, "finished_at": timezone.now()}
+    if report is not None:
+        fields["report"] = report
+    ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(**fields, updated_at=timezone.now())
+
+
+def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
+    program = job.program
+    Program.objects.select_for_update().filter(pk=program.pk).first()  # one import per program at a time
+    ctx = _context(program, lock=True)
+    result = _parse(job.content, ctx)
+    if not result.ok:
+        raise ImportInvalid(result.report())
+
+    now = timezone.now()
+    done = 0
+    created: list[Participant] = []
+    for row in (r for r in result.rows if r.action == "create"):
+        participant = Participant(
+            organization_id=program.organization_id,
+            program=program,
+            email=row.email,
+            role=row.role,
+            answers=row.answers,
+            **row.values,
+        )
+        participant.completeness = profile_completeness(participant, questions=ctx.questions)
+        created.append(participant)
+    for start in range(0, len(created), CREATE_BATCH):
+        Participant.objects.bulk_create(created[start : start + CREATE_BATCH])
+        done += len(created[start : start + CREATE_BATCH])
+        progress(done)
+
+    updated: list[Participant] = []
+    update_fields = {"answers", "completeness", "updated_at"}
+    for row in (r for r in result.rows if r.action == "update"):
+        participant = ctx.existing[row.email]
+        for name, value in row.values.items():
+            setattr(participant, name, value)
+        participant.answers = {**participant.answers, **row.answers}
+        participant.completeness = profile_completeness(participant, questions=ctx.questions)
+        participant.updated_at = now
+        update_fields.update(row.values)
+        updated.append(participant)
+    for start in range(0, len(updated), UPDATE_BATCH):
+        Participant.objects.bulk_update(updated[start : start + UPDATE_BATCH], sorted(update_fields))
+        done += len(updated[start : start + UPDATE_BATCH])
+        progress(done)
+
+    unchanged = [ctx.existing[r.email] for r in result.rows if r.action == "unchanged"]
+    done += len(unchanged)
+    progress(done)
+
+    invited: Sequence = []
+    if job.send_invitations:
+        invited = invitation_issue_bulk(participants=[*created, *updated, *unchanged], invited_by=job.uploaded_by)
+
+    ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.DONE,
+        processed_rows=done,
+        total_rows=result.row_count,
+        content="",  # kept only until applied
+        summary={
+            "created": len(created),
+            "updated": len(updated),
+            "unchanged": len(unchanged),
+            "invited": len(invited),
+        },
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
