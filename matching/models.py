@@ -1,0 +1,161 @@
+"""Match runs, their proposals, admin pair rules and self-selection suggestions."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from turazo.core.models import TenantModel
+
+
+class MatchRun(TenantModel):
+    """One execution of the matching engine over a program, with the settings it used."""
+
+    class Algorithm(models.TextChoices):
+        OPTIMAL = "optimal", "Optimal (highest total score)"
+        STABLE = "stable", "Stable (nobody would rather swap)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Stage(models.TextChoices):
+        QUEUED = "", "Waiting for a worker"
+        LOADING = "loading", "Loading participants"
+        SCORING = "scoring", "Scoring pairs"
+        ASSIGNING = "assigning", "Assigning mentors"
+        SAVING = "saving", "Saving proposals"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="match_runs")
+    algorithm = models.CharField(max_length=10, choices=Algorithm.choices, default=Algorithm.OPTIMAL)
+    weights = models.JSONField(default=dict, blank=True, help_text="Snapshot of the program's weights.")
+    rules = models.JSONField(default=dict, blank=True, help_text="Snapshot of the program's rules.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.QUEUED, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="matchrun_progress_pct"),
+            # One run at a time per program: a second click cannot start a parallel run.
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="matchrun_one_active_per_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run #{self.pk} of {self.program_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def is_editable(self) -> bool:
+        """Proposals can be pinned, forbidden and swapped until the run is published."""
+        return self.status == self.Status.DONE and self.published_at is None
+
+    @property
+    def histogram_rows(self) -> list[tuple[str, int, int]]:
+        """(label, count, percent of the largest bar) per 10-point bucket, for the bar list."""
+        hist = list(self.stats.get("histogram") or [0] * 10)
+        top = max(hist) or 1
+        return [(f"{10 * i}–{10 * i + 10}", n, round(100 * n / top)) for i, n in enumerate(hist)]
+
+
+class MatchProposal(TenantModel):
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    components = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    explanation = models.TextField(blank=True)
+    pinned = models.BooleanField(default=False)
+    mentorship = models.ForeignKey(
+        "mentoring.Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "mentee"], name="matchproposal_one_per_mentee")]
+        indexes = [models.Index(fields=["run", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} → {self.mentor_id} ({self.score:g})"
+
+
+class UnmatchedMentee(TenantModel):
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
+    mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=30)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "mentee"], name="unmatched_one_per_mentee")]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id}: {self.reason}"
+
+
+class PairRule(TenantModel):
+    """An admin's decision about one pair, honoured by every later run of the program."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", "Pinned"
+        FORBID = "forbid", "Forbidden"
+
+    program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="pair_rules")
+    mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "mentee", "mentor"], name="pairrule_unique_pair"),
+            # A mentee is pinned to at most one mentor.
+            models.UniqueConstraint(
+                fields=["program", "mentee"], condition=models.Q(kind="pin"), name="pairrule_one_pin_per_mentee"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.mentee_id} → {self.mentor_id}"
+
+
+class Suggestion(TenantModel):
+    """One of a mentee's top mentors for self-selection, recomputed in the background."""
+
+    program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="suggestions")
+    mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="suggestions")
+    mentor = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    explanation = models.TextField(blank=True)
+    components = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["mentee", "rank"]
+        constraints = [models.UniqueConstraint(fields=["mentee", "rank"], name="suggestion_unique_rank")]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} for {self.mentee_id}: {self.mentor_id}"

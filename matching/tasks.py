@@ -1,0 +1,87 @@
+"""Background work of the matching app: runs, suggestions, and the emails after publishing."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from matching import services
+from matching.engine import InvalidInput
+from matching.models import MatchProposal
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="matching.match_run_execute", ignore_result=True)
+def match_run_execute_task(run_id: int) -> str | None:
+    """Execute a queued run; a second delivery finds it claimed and does nothing."""
+    run = services.match_run_execute(run_id=run_id)
+    return run.status if run else None
+
+
+@shared_task(name="matching.suggestions_refresh", ignore_result=True)
+def suggestions_refresh_task(program_id: int) -> int:
+    try:
+        return services.suggestions_refresh(program_id=program_id)
+    except InvalidInput:
+        # profiles the engine cannot read (reported on the next admin run); keep the old suggestions
+        logger.exception("suggestions for program %s could not be computed", program_id)
+        return 0
+
+
+def match_published_emails(proposal: MatchProposal) -> list[EmailMultiAlternatives]:
+    """One email to the mentee and one to the mentor, each naming the other and why."""
+    program = proposal.run.program
+    link = settings.SITE_URL + reverse("dashboard")
+    messages = []
+    for person, other, role in (
+        (proposal.mentee, proposal.mentor, "mentor"),
+        (proposal.mentor, proposal.mentee, "mentee"),
+    ):
+        context = {
+            "person": person,
+            "other": other,
+            "other_role": role,
+            "program": program,
+            "organization": program.organization,
+            "explanation": proposal.explanation,
+            "link": link,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"Your {role} in {program.name}: {other.display_name}",
+            body=render_to_string("emails/match_published.txt", context),
+            to=[person.user.email if person.user_id else person.email],
+        )
+        message.attach_alternative(render_to_string("emails/match_published.html", context), "text/html")
+        messages.append(message)
+    return messages
+
+
+@shared_task(name="matching.match_published_notify", ignore_result=True)
+def match_published_notify_task(run_id: int) -> int:
+    """Email both people of every published, not yet notified pair of a run.
+
+    Each pair is claimed with a conditional UPDATE before sending, so running
+    the task twice never mails a pair twice."""
+    sent = 0
+    ids = MatchProposal.objects.filter(run_id=run_id, mentorship__isnull=False, notified_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    for proposal_id in list(ids):
+        if not MatchProposal.objects.filter(pk=proposal_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        ):
+            continue
+        proposal = MatchProposal.objects.select_related(
+            "mentee__user", "mentor__user", "run__program__organization"
+        ).get(pk=proposal_id)
+        for message in match_published_emails(proposal):
+            message.send()
+        sent += 1
+    return sent
