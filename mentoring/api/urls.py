@@ -3,14 +3,27 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from mentoring.api import core, programs
+from mentoring.api import core, invitations, programs
+from mentoring.api import imports as import_api
+from mentoring.api import profiles as profile_api
 
 router = DefaultRouter()
 router.register("organizations", core.OrganizationViewSet, basename="organization")
+router.register("invitations", invitations.InvitationViewSet, basename="api-invitation")
 router.register("programs", programs.ProgramViewSet, basename="api-program")
 router.register(r"programs/(?P<program_id>\d+)/participants", programs.ParticipantViewSet, basename="api-participant")
+router.register(r"programs/(?P<program_id>\d+)/questions", profile_api.QuestionViewSet, basename="api-question")
+router.register("skills", profile_api.SkillViewSet, basename="api-skill")
 
 urlpatterns = [
     path("me/", core.MeView.as_view(), name="api-me"),
+    path("participants/<int:pk>/profile/", profile_api.ProfileView.as_view(), name="api-profile"),
+    # Before the router: its participant detail route would otherwise take "import" as an id.
+    path(
+        "programs/<int:program_id>/participants/import/",
+        import_api.ProgramImportView.as_view(),
+        name="api-participant-import",
+    ),
+    path("imports/<int:pk>/", import_api.ImportJobView.as_view(), name="api-import-detail"),
     *router.urls,
 ]

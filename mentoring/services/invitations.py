@@ -1,0 +1,497 @@
+"""Invitations: issuing, sending, resending, revoking, accepting and declining.
+
+Token scheme
+------------
+The raw token exists only in the email. A new invitation row gets a *placeholder*
+hash (the SHA-256 of a random token nobody ever sees), so the row can exist before
+any email is sent and ``token_hash`` stays unique and non-null. The send task
+(``invitation_send_one``) generates the real token and, in one conditional UPDATE,
+stores its hash, bumps ``attempts`` and the expiry, *claiming* that attempt:
+
+* a second run of the task for the same invitation sees either a different
+  ``attempts`` (its UPDATE matches no row: another run claimed it) or status
+  ``sent`` (nothing to do), so it never sends a second email;
+* a retry after a failed send rotates the hash again, so only the link in the
+  email that actually went out works;
+* resending creates a *new* invitation and revokes the old one, so an old link
+  is dead twice over (revoked, and its hash is no longer current).
+
+A crash between "email handed to SMTP" and "row marked sent" leaves the row
+pending; a later retry sends again with a fresh token. At-least-once delivery
+with only the newest link working is the right trade for invitations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from mentoring.models import Invitation, Participant, Program, User
+from mentoring.services.organizations import membership_add
+from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+SEND_BATCH_SIZE = 200
+MAX_TOKEN_LENGTH = 100
+Status = Invitation.Status
+
+
+# --- Tokens -------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_new() -> tuple[str, str]:
+    """A fresh (raw token, hash) pair."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def _expiry(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(days=settings.INVITATION_TTL_DAYS)
+
+
+# --- Reads --------------------------------------------------------------------------
+
+EFFECTIVE_STATUSES = [s.value for s in Status]
+
+
+def invitation_status_q(status: str, *, prefix: str = "") -> Q:
+    """A filter for an *effective* status: a live invitation past its expiry counts as expired."""
+    now = timezone.now()
+    live = {f"{prefix}status__in": Invitation.LIVE}
+    if status == Status.EXPIRED:
+        return Q(**{f"{prefix}status": Status.EXPIRED}) | Q(**live, **{f"{prefix}expires_at__lte": now})
+    if status in Invitation.LIVE:
+        return Q(**{f"{prefix}status": status, f"{prefix}expires_at__gt": now})
+    return Q(**{f"{prefix}status": status})
+
+
+def invitation_list(*, organization, program: Program | None = None, status: str | None = None):
+    """Invitations of an organization, newest first, with what the list and API show."""
+    qs = Invitation.objects.for_organization(organization).select_related("participant", "invited_by")
+    if program is not None:
+        qs = qs.filter(participant__program=program)
+    if status:
+        qs = qs.filter(invitation_status_q(status))
+    return qs.order_by("-created_at", "-pk")
+
+
+def participant_list_with_latest_invitation(*, program: Program, status: str | None = None):
+    """The program's participants (not removed), each annotated with ``latest_invitation_id``;
+    ``status`` filters on that invitation's effective status ("none": never invited)."""
+    latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
+    qs = (
+        Participant.objects.filter(program=program)
+        .exclude(status=Participant.Status.REMOVED)
+        .annotate(latest_invitation_id=Subquery(latest.values("pk")[:1]))
+        .order_by("full_name", "email", "pk")
+    )
+    if status == "none":
+        qs = qs.filter(latest_invitation_id__isnull=True)
+    elif status:
+        latest_matching = Invitation.objects.filter(invitation_status_q(status), pk=OuterRef("latest_invitation_id"))
+        qs = qs.filter(Exists(latest_matching))
+    return qs
+
+
+def attach_latest_invitations(participants: Sequence[Participant]) -> None:
+    """Set ``participant.latest_invitation`` (or None) with one query for the whole page."""
+    ids = [p.latest_invitation_id for p in participants if p.latest_invitation_id]
+    by_id = Invitation.objects.select_related("invited_by").in_bulk(ids)
+    for p in participants:
+        p.latest_invitation = by_id.get(p.latest_invitation_id)
+
+
+# --- Issuing and sending ----------------------------------------------------------------
+
+
+def _enqueue_send(ids: Sequence[int]) -> None:
+    from mentoring.tasks.invitations import invitations_send
+
+    for start in range(0, len(ids), SEND_BATCH_SIZE):
+        transaction.on_commit(partial(invitations_send.delay, list(ids[start : start + SEND_BATCH_SIZE])))
+
+
+def _has_live_or_accepted():
+    return Exists(Invitation.objects.filter(participant=OuterRef("pk"), status__in=[*Invitation.LIVE, Status.ACCEPTED]))
+
+
+@transaction.atomic
+def invitation_issue_bulk(*, participants: Sequence[Participant], invited_by: User | None) -> list[Invitation]:
+    """Create a pending invitation for each participant who is still *invited* (not
+    active, declined or removed) and has no live or accepted invitation, and queue the
+    emails after commit (one task per batch of ids). Returns the invitations created.
+
+    Four queries whatever the number: lock the participants (in pk order, so two
+    callers never deadlock), select the eligible ones, bulk insert, and nothing per row.
+    """
+    ids = sorted({p.pk for p in participants})
+    if not ids:
+        return []
+    list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    eligible = (
+        Participant.objects.filter(pk__in=ids, status=Participant.Status.INVITED)
+        .exclude(_has_live_or_accepted())
+        .order_by("pk")
+        .values_list("pk", "organization_id")
+    )
+    expires_at = _expiry()
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                participant_id=pk,
+                organization_id=organization_id,
+                token_hash=token_new()[1],  # placeholder: the send task sets the real one
+                expires_at=expires_at,
+                invited_by=invited_by,
+            )
+            for pk, organization_id in eligible
+        ]
+    )
+    _enqueue_send([i.pk for i in invitations])
+    return invitations
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One send attempt that this caller owns: the raw token goes into the email."""
+
+    invitation: Invitation
+    token: str
+
+
+def invitation_claim_for_sending(*, invitation_id: int) -> Claim | None:
+    """Claim the next send attempt of a live, unsent invitation: rotate its token, bump
+    ``attempts`` and the expiry with a conditional UPDATE. Returns None when there is
+    nothing to send (already sent, answered, revoked, participant gone) or another
+    run claimed it first."""
+    invitation = (
+        Invitation.objects.select_related("participant__program", "organization", "invited_by")
+        .filter(pk=invitation_id, status__in=[Status.PENDING, Status.FAILED])
+        .first()
+    )
+    if invitation is None or invitation.participant.status != Participant.Status.INVITED:
+        return None
+    token, hashed = token_new()
+    expires_at = _expiry()
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, status=invitation.status, attempts=invitation.attempts
+    ).update(token_hash=hashed, attempts=invitation.attempts + 1, expires_at=expires_at, updated_at=timezone.now())
+    if claimed != 1:
+        return None
+    invitation.token_hash, invitation.attempts, invitation.expires_at = hashed, invitation.attempts + 1, expires_at
+    return Claim(invitation=invitation, token=token)
+
+
+def invitation_mark_sent(*, invitation: Invitation) -> bool:
+    """Record a delivered email, unless the invitation was revoked or resent meanwhile."""
+    now = timezone.now()
+    return bool(
+        Invitation.objects.filter(
+            pk=invitation.pk, token_hash=invitation.token_hash, status__in=[Status.PENDING, Status.FAILED]
+        ).update(status=Status.SENT, sent_at=now, last_error="", updated_at=now)
+    )
+
+
+def invitation_mark_failed(*, invitation: Invitation, error: str) -> bool:
+    return bool(
+        Invitation.objects.filter(
+            pk=invitation.pk, token_hash=invitation.token_hash, status__in=[Status.PENDING, Status.FAILED]
+        ).update(status=Status.FAILED, last_error=error[:300], updated_at=timezone.now())
+    )
+
+
+def invitation_expire_overdue() -> int:
+    """Mark live invitations past their expiry as expired. Safe to run any number of times."""
+    now = timezone.now()
+    return Invitation.objects.filter(status__in=Invitation.LIVE, expires_at__lte=now).update(
+        status=Status.EXPIRED, updated_at=now
+    )
+
+
+# --- Admin actions -------------------------------------------------------------------------
+
+
+def _why_not_resendable(participant: Participant) -> str | None:
+    name = participant.display_name
+    if participant.status == Participant.Status.ACTIVE:
+        return f"{name} has already joined the program; there is nothing to resend."
+    if participant.status == Participant.Status.DECLINED:
+        return f"{name} declined the invitation. Add them again if they changed their mind."
+    if participant.status == Participant.Status.REMOVED:
+        return f"{name} was removed from the program."
+    return None
+
+
+@transaction.atomic
+def invitation_resend(
+    *, invitation: Invitation | None = None, participant: Participant | None = None, actor: User | None
+) -> Invitation:
+    """Replace a participant's invitation with a new one (new token, new expiry) and
+    send it. The old live invitation, if any, is revoked so its link dies."""
+    if participant is None:
+        if invitation is None:
+            raise ValueError("Pass an invitation or a participant.")
+        participant = invitation.participant
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    reason = _why_not_resendable(participant)
+    if reason is None and participant.invitations.filter(status=Status.ACCEPTED).exists():
+        reason = f"{participant.display_name} has already accepted an invitation."
+    if reason:
+        raise Conflict(reason, code="not_resendable")
+    now = timezone.now()
+    participant.invitations.filter(status__in=Invitation.LIVE).update(status=Status.REVOKED, updated_at=now)
+    new = Invitation.objects.create(
+        participant=participant,
+        organization_id=participant.organization_id,
+        token_hash=token_new()[1],
+        expires_at=_expiry(now),
+        invited_by=actor,
+    )
+    _enqueue_send([new.pk])
+    return new
+
+
+RESENDABLE_STATUSES = (Status.PENDING, Status.FAILED, Status.EXPIRED)
+
+
+def participants_to_resend(*, program: Program, participant_ids: Iterable[int] | None = None):
+    """Who ``invitation_resend_bulk`` would send to (see there)."""
+    participants = Participant.objects.filter(program=program, status=Participant.Status.INVITED).exclude(
+        Exists(Invitation.objects.filter(participant=OuterRef("pk"), status=Status.ACCEPTED))
+    )
+    if participant_ids is not None:
+        participants = participants.filter(pk__in=list(participant_ids))
+    else:
+        latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
+        participants = participants.annotate(latest_invitation_id=Subquery(latest.values("pk")[:1])).filter(
+            Q(latest_invitation_id__isnull=True)
+            | Exists(
+                Invitation.objects.filter(
+                    Q(status__in=RESENDABLE_STATUSES) | invitation_status_q(Status.EXPIRED),
+                    pk=OuterRef("latest_invitation_id"),
+                )
+            )
+        )
+    return participants
+
+
+@transaction.atomic
+def invitation_resend_bulk(
+    *, program: Program, actor: User | None, participant_ids: Iterable[int] | None = None
+) -> list[Invitation]:
+    """Resend invitations in one go and return the new ones.
+
+    With ``participant_ids`` (the participants table's bulk action): every chosen
+    participant of this program who has not joined, declined or been removed and has
+    no accepted invitation. Without (the "resend to everyone pending" button): those
+    whose latest invitation is pending, failed or expired, plus those never invited.
+    Ids from other programs are ignored. A fixed number of queries.
+    """
+    participants = participants_to_resend(program=program, participant_ids=participant_ids)
+    ids = list(participants.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return []
+    list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    # Someone may have answered between the first look and the lock: look again.
+    ids = list(participants.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    Invitation.objects.filter(participant_id__in=ids, status__in=Invitation.LIVE).update(
+        status=Status.REVOKED, updated_at=now
+    )
+    expires_at = _expiry(now)
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                participant_id=pk,
+                organization_id=program.organization_id,
+                token_hash=token_new()[1],
+                expires_at=expires_at,
+                invited_by=actor,
+            )
+            for pk in ids
+        ]
+    )
+    _enqueue_send([i.pk for i in invitations])
+    return invitations
+
+
+_ANSWERED = {
+    Status.ACCEPTED: "was already accepted",
+    Status.DECLINED: "was declined",
+    Status.REVOKED: "was already revoked",
+    Status.EXPIRED: "has expired",
+}
+
+
+def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitation:
+    """Kill a live invitation's link. An answered one cannot be revoked (409)."""
+    now = timezone.now()
+    changed = Invitation.objects.filter(pk=invitation.pk, status__in=Invitation.LIVE).update(
+        status=Status.REVOKED, updated_at=now
+    )
+    invitation.refresh_from_db()
+    if not changed:
+        raise Conflict(
+            f"This invitation {_ANSWERED.get(invitation.status, 'is no longer live')}; there is nothing to revoke.",
+            code="not_revocable",
+        )
+    return invitation
+
+
+# --- Answering (by token) ----------------------------------------------------------------
+
+
+def invitation_lookup(*, token: str) -> Invitation:
+    """The invitation a link's token belongs to, with what its page shows; NotFound otherwise."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise NotFound("This invitation link is not valid. Check that you copied the whole link from the email.")
+    invitation = (
+        Invitation.objects.select_related("participant__program", "organization", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("This invitation link is not valid. Check that you copied the whole link from the email.")
+    return invitation
+
+
+def invitation_closed_message(invitation: Invitation) -> str | None:
+    """What already happened to an invitation that can no longer be answered, or None if it can."""
+    when = timezone.localtime(invitation.responded_at).strftime("%b %d, %Y") if invitation.responded_at else None
+    status = invitation.effective_status
+    if status == Status.ACCEPTED:
+        return f"This invitation was already accepted{f' on {when}' if when else ''}. Sign in to continue."
+    if status == Status.DECLINED:
+        return (
+            f"This invitation was declined{f' on {when}' if when else ''}. Ask your HR admin if you changed your mind."
+        )
+    if status == Status.REVOKED:
+        return "This invitation link is no longer valid: it was withdrawn or replaced by a newer one. Use the link in the latest email, or ask your HR admin."
+    if status == Status.EXPIRED:
+        return "This invitation has expired. Ask your HR admin to send you a new one."
+    if invitation.participant.status == Participant.Status.REMOVED:
+        return "You are no longer part of this program. Ask your HR admin if this is a mistake."
+    return None
+
+
+def _lock_answerable(token: str) -> Invitation:
+    invitation = invitation_lookup(token=token)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("participant__program", "organization", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    closed = invitation_closed_message(invitation)
+    if closed:
+        raise Conflict(closed, code=f"invitation_{invitation.effective_status}")
+    return invitation
+
+
+def invitation_email_matches(*, invitation: Invitation, user: User) -> bool:
+    email = invitation.participant.email.lower()
+    return user.email.lower() == email or EmailAddress.objects.filter(user=user, email__iexact=email).exists()
+
+
+def _mark_email_verified(*, user: User, email: str) -> None:
+    """The invitation link proves the person reads this mailbox."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user,
+            email=email,
+            verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Invitation:
+    """Accept by token: the invitation row is locked and moved with a conditional
+    UPDATE, so concurrent clicks yield exactly one acceptance and one membership; the
+    others get a Conflict saying what happened."""
+    invitation = _lock_answerable(token)
+    participant = invitation.participant
+    if not invitation_email_matches(invitation=invitation, user=user):
+        raise PermissionDenied(
+            f"This invitation is for {participant.email}, but you are signed in as {user.email}. "
+            "Sign out and open the link again, or ask your HR admin to invite this address.",
+            code="wrong_account",
+        )
+    if participant.user_id and participant.user_id != user.pk:
+        raise Conflict("Another account has already joined the program with this invitation.", code="taken")
+    now = timezone.now()
+    moved = Invitation.objects.filter(pk=invitation.pk, status__in=Invitation.LIVE, expires_at__gt=now).update(
+        status=Status.ACCEPTED, responded_at=now, updated_at=now
+    )
+    if moved != 1:
+        raise Conflict("This invitation was already answered.", code="invitation_answered")
+    membership_add(user=user, organization=invitation.organization)
+    Participant.objects.filter(pk=participant.pk).update(user=user, status=Participant.Status.ACTIVE, updated_at=now)
+    _mark_email_verified(user=user, email=participant.email)
+    invitation.status, invitation.responded_at = Status.ACCEPTED, now
+    participant.user, participant.status = user, Participant.Status.ACTIVE
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, token: str) -> Invitation:
+    invitation = _lock_answerable(token)
+    now = timezone.now()
+    moved = Invitation.objects.filter(pk=invitation.pk, status__in=Invitation.LIVE, expires_at__gt=now).update(
+        status=Status.DECLINED, responded_at=now, updated_at=now
+    )
+    if moved != 1:
+        raise Conflict("This invitation was already answered.", code="invitation_answered")
+    Participant.objects.filter(pk=invitation.participant_id).update(status=Participant.Status.DECLINED, updated_at=now)
+    invitation.status, invitation.responded_at = Status.DECLINED, now
+    invitation.participant.status = Participant.Status.DECLINED
+    return invitation
+
+
+def invitation_account_exists(*, invitation: Invitation) -> bool:
+    return User.objects.filter(email__iexact=invitation.participant.email).exists()
+
+
+@transaction.atomic
+def invitation_accept_with_signup(*, token: str, full_name: str, password: str) -> tuple[User, Invitation]:
+    """Create the invited person's account (email verified: the token proves the mailbox)
+    and accept the invitation, all or nothing."""
+    invitation = _lock_answerable(token)
+    email = invitation.participant.email.lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(
+            f"An account for {email} already exists. Sign in to accept the invitation.", code="account_exists"
+        )
+    user = User(email=email, full_name=full_name.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationFailed("Choose a stronger password.", fields={"password1": list(e.messages)})
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise Conflict(
+            f"An account for {email} already exists. Sign in to accept the invitation.", code="account_exists"
+        )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, invitation_accept(token=token, user=user)

@@ -1,0 +1,99 @@
+"""Sending invitation emails (with retries) and expiring old invitations."""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+import zoneinfo
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.models import Invitation
+from mentoring.services import invitations as services
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 5
+# Errors worth retrying: the mail server or the network said no, this time.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo("UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def invitation_email(*, invitation: Invitation, token: str) -> EmailMultiAlternatives:
+    """The invitation email (plain text and HTML) for one claimed send attempt."""
+    participant = invitation.participant
+    program = participant.program
+    zone = _zone(participant.timezone)
+    context = {
+        "participant": participant,
+        "program": program,
+        "organization": invitation.organization,
+        "role": participant.get_role_display().lower(),
+        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else None,
+        "link": settings.SITE_URL + reverse("invitation-detail", args=[token]),
+        "expires_at": timezone.localtime(invitation.expires_at, zone),
+        "zone_name": str(zone),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"You're invited to {program.name} as a {context['role']}",
+        body=render_to_string("emails/invitation.txt", context),
+        to=[participant.email],
+    )
+    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    return message
+
+
+def _backoff(retries: int) -> int:
+    """Seconds before the next try: 1, 2, 4, 8, 16 minutes, with jitter so a mail
+    server outage does not end in a thundering herd."""
+    return 60 * 2**retries + random.randint(0, 30)
+
+
+@shared_task(bind=True, name="mentoring.invitations_send", max_retries=MAX_RETRIES, ignore_result=True)
+def invitations_send(self, invitation_ids: list[int]) -> dict[str, int]:
+    """Email each live, unsent invitation in ``invitation_ids``. Safe to run twice: each
+    attempt is claimed with a conditional UPDATE, so a sent invitation is never mailed
+    again. Failed sends are recorded on the row (status failed, last_error) and only
+    those are retried, with exponential backoff; after the last try they stay failed
+    for the admin to see and resend."""
+    sent, failed = 0, []
+    for invitation_id in invitation_ids:
+        claim = services.invitation_claim_for_sending(invitation_id=invitation_id)
+        if claim is None:
+            continue
+        try:
+            invitation_email(invitation=claim.invitation, token=claim.token).send()
+        except TRANSIENT_ERRORS as e:
+            error = f"{type(e).__name__}: {e}"
+            logger.warning(
+                "Invitation %s could not be sent (attempt %s): %s", invitation_id, claim.invitation.attempts, error
+            )
+            services.invitation_mark_failed(invitation=claim.invitation, error=error)
+            failed.append(invitation_id)
+        else:
+            services.invitation_mark_sent(invitation=claim.invitation)
+            sent += 1
+    if failed:
+        if self.request.retries >= self.max_retries:
+            logger.error("Giving up on invitations %s after %s tries", failed, self.request.retries + 1)
+        else:
+            raise self.retry(args=[failed], countdown=_backoff(self.request.retries))
+    return {"sent": sent, "failed": len(failed)}
+
+
+@shared_task(name="mentoring.invitations_expire", ignore_result=True)
+def invitations_expire() -> int:
+    """Periodic: mark live invitations past their expiry as expired."""
+    return services.invitation_expire_overdue()
