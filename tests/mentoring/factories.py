@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from allauth.account.models import EmailAddress
 
-from mentoring.models import Invitation, Membership, Organization, Participant, Program, User
+from mentoring.models import Invitation, Membership, Organization, Participant, Program, Question, Skill, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -73,3 +73,25 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("participant.organization")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
     expires_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=14))
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    program = factory.SubFactory(ProgramFactory)
+    organization = factory.SelfAttribute("program.organization")
+    key = factory.Sequence(lambda n: f"question-{n}")
+    label = factory.Sequence(lambda n: f"Question {n}?")
+    kind = Question.Kind.SINGLE
+    choices = factory.LazyFunction(lambda: ["Video", "In person"])
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    slug = factory.LazyAttribute(lambda o: " ".join(o.name.split()).casefold())

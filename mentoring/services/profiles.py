@@ -1,0 +1,467 @@
+"""Participant profiles: the intake a mentee or mentor fills in, edited by the person
+or by an HR admin, through the page and the API alike.
+
+Decisions worth knowing:
+
+* Working hours are local times in the person's time zone. ``work_end`` must be
+  after ``work_start``; a night shift that crosses midnight (22:00–06:00) is
+  accepted only when ``works_overnight`` is true, so a typo like 17:00–09:00 is
+  caught instead of silently becoming a 16-hour night.
+* Skills are free entry. A skill the organization lists takes the list's spelling
+  ("  public  SPEAKING" becomes "Public speaking"); an unlisted one is kept as
+  typed (spaces folded) and is not added to the list: the HR admin curates it.
+* Every field is optional except the name, which cannot be blanked; the
+  completeness figure tells people what is missing. Required program questions
+  are checked whenever answers are submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import Http404
+
+from mentoring.models import Membership, Participant, Program, Question, User
+from mentoring.profiles import normalize_languages, normalize_tags, profile_completeness, split_list
+from mentoring.services.skills import skill_map
+from turazo.core.errors import PermissionDenied, ValidationFailed
+
+SENIORITY_LEVELS = {
+    1: "1 · Junior",
+    2: "2 · Intermediate",
+    3: "3 · Senior",
+    4: "4 · Lead / principal",
+    5: "5 · Manager / director",
+    6: "6 · Executive",
+}
+CAPACITY_MAX = 20
+TAGS_MAX = 20
+TAG_LENGTH_MAX = 60
+TEXT_ANSWER_MAX = 500
+LONG_TEXT_MAX = 4000
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+TEXT_FIELDS = {
+    "full_name": 150,
+    "job_title": 150,
+    "department": 100,
+    "location": 100,
+    "goals": LONG_TEXT_MAX,
+    "expertise": LONG_TEXT_MAX,
+}
+MENTOR_ONLY = {"expertise", "skills_offered", "capacity"}
+MENTEE_ONLY = {"goals", "skills_wanted"}
+PROFILE_FIELDS = {
+    *TEXT_FIELDS,
+    "manager_email",
+    "seniority",
+    "timezone",
+    "languages",
+    "work_start",
+    "work_end",
+    "works_overnight",
+    "work_days",
+    "skills_wanted",
+    "skills_offered",
+    "capacity",
+    "answers",
+}
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def timezone_names() -> list[str]:
+    return sorted(_zones_by_folded_name().values())
+
+
+def clean_timezone(value: str) -> str:
+    """The IANA name for ``value`` (case-insensitive), or ValueError with a message a person can act on."""
+    name = (value or "").strip()
+    if not name:
+        return ""
+    found = _zones_by_folded_name().get(name.casefold())
+    if found is None:
+        raise ValueError(f"“{name}” is not a time zone we know. Pick one from the list, for example Europe/Lisbon.")
+    return found
+
+
+# --- Who may see and edit a profile ------------------------------------------------
+
+
+def get_participant_for_profile(*, membership: Membership | None, pk: Any) -> Participant:
+    """The participant whose profile ``membership``'s user may edit: their own, or any
+    participant of the organization for an HR admin. 404 for everyone else."""
+    if membership is None:
+        raise Http404("No such participant.")
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such participant.")
+    participant = (
+        Participant.objects.for_organization(membership.organization)
+        .select_related("program", "user")
+        .filter(pk=pk)
+        .first()
+    )
+    if participant is None or not (membership.is_admin or participant.user_id == membership.user_id):
+        raise Http404("No such participant.")
+    return participant
+
+
+def participant_can_edit_profile(*, participant: Participant, user: User) -> bool:
+    if participant.user_id is not None and participant.user_id == user.pk:
+        return True
+    return Membership.objects.filter(user=user, organization_id=participant.organization_id, is_admin=True).exists()
+
+
+# --- Cleaning ----------------------------------------------------------------------
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return split_list(value)
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    raise TypeError
+
+
+def _as_time(value: Any) -> dt.time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(value, str):
+        return dt.time.fromisoformat(value.strip()).replace(second=0, microsecond=0, tzinfo=None)
+    raise TypeError
+
+
+def _as_optional_int(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise TypeError
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError
+    return int(value)
+
+
+def _clean_tags(field: str, value: Any, known: Mapping[str, str], errors: _Errors) -> list[str]:
+    try:
+        tags = normalize_tags(_as_list(value), known)
+    except TypeError:
+        errors.add(field, "Give a list of skills, or one text separated by commas.")
+        return []
+    too_long = [t for t in tags if len(t) > TAG_LENGTH_MAX]
+    if too_long:
+        errors.add(field, f"Keep each skill to {TAG_LENGTH_MAX} characters; shorten “{too_long[0][:30]}…”.")
+    if len(tags) > TAGS_MAX:
+        errors.add(field, f"List at most {TAGS_MAX} skills (you gave {len(tags)}); keep the ones that matter most.")
+    return tags
+
+
+def clean_answers(
+    *, questions: Sequence[Question], role: str, answers: Any, current: Mapping[str, list[str]] | None = None
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Validate submitted answers ``{key: value or [values]}`` against the program's questions.
+
+    Returns (answers merged over ``current``, errors keyed ``answers.<key>``). Keys not
+    submitted keep their current answer; required questions must end up answered.
+    """
+    errors = _Errors()
+    merged = {k: list(v) for k, v in (current or {}).items()}
+    if not isinstance(answers, Mapping):
+        errors.add("answers", "Send the answers as an object: {question key: answer}.")
+        return merged, errors.fields
+    by_key = {q.key: q for q in questions}
+    for key, raw in answers.items():
+        field = f"answers.{key}"
+        question = by_key.get(key)
+        if question is None:
+            errors.add(field, f"This program has no question “{key}”.")
+            continue
+        if not question.applies_to(role):
+            errors.add(field, f"This question is for {question.get_audience_display().lower()} only.")
+            continue
+        try:
+            values = [v.strip() for v in ([raw] if isinstance(raw, str) else _as_list(raw)) if v.strip()]
+        except TypeError:
+            errors.add(field, "Give the answer as text or a list of texts.")
+            continue
+        if question.kind == Question.Kind.TEXT:
+            text = " ".join(values)
+            if len(text) > TEXT_ANSWER_MAX:
+                errors.add(field, f"Keep the answer to {TEXT_ANSWER_MAX} characters (it has {len(text)}).")
+                continue
+            values = [text] if text else []
+        else:
+            canonical = {c.casefold(): c for c in question.choices}
+            unknown = [v for v in values if v.casefold() not in canonical]
+            if unknown:
+                errors.add(field, f"“{unknown[0]}” is not one of the choices: {', '.join(question.choices)}.")
+                continue
+            values = list(dict.fromkeys(canonical[v.casefold()] for v in values))
+            if question.kind == Question.Kind.SINGLE and len(values) > 1:
+                errors.add(field, "Pick only one answer.")
+                continue
+        if values:
+            merged[key] = values
+        else:
+            merged.pop(key, None)
+    for question in questions:
+        field = f"answers.{question.key}"
+        if (
+            question.required
+            and question.applies_to(role)
+            and not merged.get(question.key)
+            and field not in errors.fields
+        ):
+            errors.add(f"answers.{question.key}", "Please answer this question; it is required.")
+    return merged, errors.fields
+
+
+def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequence[Question]) -> dict[str, Any]:
+    errors = _Errors()
+    role = participant.role
+    cleaned: dict[str, Any] = {}
+
+    for field in sorted(set(data) - PROFILE_FIELDS):
+        errors.add(field, "This field cannot be changed here.")
+    for field in sorted(set(data) & (MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
+        other = "mentors" if role == Participant.Role.MENTEE else "mentees"
+        if data[field] not in (None, "", []):
+            errors.add(
+                field, f"Only {other} fill this in; you take part as a {participant.get_role_display().lower()}."
+            )
+
+    for field, limit in TEXT_FIELDS.items():
+        if field not in data or field in errors.fields:
+            continue
+        value = data[field]
+        if value is not None and not isinstance(value, str):
+            errors.add(field, "Give this as text.")
+            continue
+        text = (value or "").strip()
+        if len(text) > limit:
+            errors.add(field, f"Keep this to {limit} characters (it has {len(text)}).")
+        elif field == "full_name" and not text:
+            errors.add(field, "Tell us your name; mentors and mentees see it.")
+        else:
+            cleaned[field] = text
+
+    if "manager_email" in data:
+        email = str(data["manager_email"] or "").strip().lower()
+        own = {participant.email.lower(), (participant.user.email.lower() if participant.user else "")}
+        try:
+            if email:
+                validate_email(email)
+        except ValidationError:
+            errors.add("manager_email", f"“{email}” is not an email address; use the form name@company.com.")
+        else:
+            if email and email in own:
+                errors.add("manager_email", "This is your own email address; enter your manager's instead.")
+            else:
+                cleaned["manager_email"] = email
+
+    if "seniority" in data:
+        try:
+            level = _as_optional_int(data["seniority"])
+        except (TypeError, ValueError):
+            level = 0
+        if level is not None and level not in SENIORITY_LEVELS:
+            errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
+        else:
+            cleaned["seniority"] = level
+
+    if "timezone" in data:
+        try:
+            cleaned["timezone"] = clean_timezone(str(data["timezone"] or ""))
+        except ValueError as e:
+            errors.add("timezone", str(e))
+
+    if "languages" in data:
+        try:
+            cleaned["languages"] = normalize_languages(_as_list(data["languages"]))
+        except TypeError:
+            errors.add("languages", "Give a list of languages, or one text separated by commas.")
+        else:
+            if any(len(lang) > 40 for lang in cleaned["languages"]):
+                errors.add("languages", "That doesn't look like a language name; separate languages with commas.")
+
+    _clean_working_hours(participant, data, cleaned, errors)
+
+    if "work_days" in data:
+        try:
+            days = sorted({int(d) for d in _as_list(data["work_days"])})
+        except (TypeError, ValueError):
+            days = [-1]
+        if any(d not in range(7) for d in days):
+            errors.add("work_days", "Working days are numbers from 0 (Monday) to 6 (Sunday).")
+        else:
+            cleaned["work_days"] = days
+
+    tag_fields = [f for f in ("skills_wanted", "skills_offered") if f in data and f not in errors.fields]
+    if tag_fields:
+        known = skill_map(organization=participant.organization)
+        for field in tag_fields:
+            cleaned[field] = _clean_tags(field, data[field], known, errors)
+
+    if "capacity" in data and "capacity" not in errors.fields:
+        try:
+            capacity = _as_optional_int(data["capacity"])
+        except (TypeError, ValueError):
+            errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
+        else:
+            if capacity is not None and not 1 <= capacity <= CAPACITY_MAX:
+                errors.add(
+                    "capacity",
+                    f"Take between 1 and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
+                    f"({participant.program.default_capacity}).",
+                )
+            else:
+                cleaned["capacity"] = capacity
+
+    if "answers" in data:
+        answers, answer_errors = clean_answers(
+            questions=questions, role=role, answers=data["answers"], current=participant.answers or {}
+        )
+        for field, messages in answer_errors.items():
+            for message in messages:
+                errors.add(field, message)
+        cleaned["answers"] = answers
+
+    if errors.fields:
+        count = len(errors.fields)
+        raise ValidationFailed(
+            f"Please correct {'this field' if count == 1 else f'these {count} fields'}: "
+            + ", ".join(errors.fields)
+            + ".",
+            fields=errors.fields,
+        )
+    return cleaned
+
+
+def _clean_working_hours(
+    participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors
+) -> None:
+    times: dict[str, dt.time | None] = {}
+    for field in ("work_start", "work_end"):
+        if field in data:
+            try:
+                times[field] = _as_time(data[field])
+            except (TypeError, ValueError):
+                errors.add(field, "Enter a time like 09:00.")
+        else:
+            times[field] = getattr(participant, field)
+    if len(times) < 2 or not ({"work_start", "work_end", "works_overnight"} & set(data)):
+        return
+    start, end = times["work_start"], times["work_end"]
+    stored_overnight = bool(
+        participant.work_start and participant.work_end and participant.work_end < participant.work_start
+    )
+    overnight = bool(data.get("works_overnight", stored_overnight))
+    if (start is None) != (end is None):
+        missing = "work_end" if end is None else "work_start"
+        errors.add(missing, "Give both the start and the end of your working day, or neither.")
+        return
+    if start is not None and end is not None:
+        if start == end:
+            errors.add("work_end", "The working day ends when it starts; enter a later end time.")
+            return
+        if end < start and not overnight:
+            errors.add(
+                "work_end",
+                f"The end ({end:%H:%M}) is before the start ({start:%H:%M}). If your working day crosses midnight, "
+                "tick “My working day crosses midnight”.",
+            )
+            return
+        if end > start and overnight and "works_overnight" in data:
+            errors.add(
+                "works_overnight",
+                f"{start:%H:%M}–{end:%H:%M} does not cross midnight; untick this or correct the times.",
+            )
+            return
+    cleaned["work_start"], cleaned["work_end"] = start, end
+
+
+# --- Writes --------------------------------------------------------------------------
+
+
+def _program_questions(program: Program) -> list[Question]:
+    return list(program.questions.all())
+
+
+def profile_validate(*, participant: Participant, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The cleaned values for ``data``, or ValidationFailed with every problem; saves nothing."""
+    return _clean(participant, data, _program_questions(participant.program))
+
+
+def participant_update_profile(*, participant: Participant, actor: User, data: Mapping[str, Any]) -> Participant:
+    """Validate and save (part of) a profile: only the keys in ``data`` change.
+
+    Raises ValidationFailed with a message per field, and saves nothing, when any
+    value is wrong; PermissionDenied when ``actor`` is neither the participant nor
+    an HR admin of the organization.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationFailed("Send the profile as an object of fields.")
+    if not participant_can_edit_profile(participant=participant, user=actor):
+        raise PermissionDenied("Only the participant and HR admins can edit this profile.")
+    questions = _program_questions(participant.program)
+    cleaned = _clean(participant, data, questions)
+    with transaction.atomic():
+        for field, value in cleaned.items():
+            setattr(participant, field, value)
+        participant.completeness = profile_completeness(participant, questions=questions)
+        participant.save(update_fields=[*cleaned, "completeness", "updated_at"])
+    return participant
+
+
+def program_recompute_completeness(*, program: Program) -> int:
+    """Recompute every participant's completeness after the program's questions
+    changed. Returns how many participants changed."""
+    questions = _program_questions(program)
+    changed = []
+    for participant in Participant.objects.filter(program=program).only("pk", "role", "answers", *_COMPLETENESS_FIELDS):
+        value = profile_completeness(participant, questions=questions)
+        if value != participant.completeness:
+            participant.completeness = value
+            changed.append(participant)
+    Participant.objects.bulk_update(changed, ["completeness"], batch_size=500)
+    return len(changed)
+
+
+_COMPLETENESS_FIELDS = (
+    "completeness",
+    "full_name",
+    "job_title",
+    "department",
+    "seniority",
+    "timezone",
+    "languages",
+    "work_start",
+    "work_end",
+    "goals",
+    "skills_wanted",
+    "expertise",
+    "skills_offered",
+)

@@ -1,0 +1,24 @@
+"""Template helpers for profiles: the signed-in person's programs on the dashboard."""
+
+from __future__ import annotations
+
+from django import template
+
+from mentoring.models import Participant
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def my_participations(context: template.Context, role: str) -> list[Participant]:
+    """The current user's live participations as ``role`` in the current organization (one query)."""
+    request = context.get("request")
+    organization = getattr(request, "organization", None)
+    if request is None or organization is None or not request.user.is_authenticated:
+        return []
+    return list(
+        Participant.objects.for_organization(organization)
+        .filter(user=request.user, role=role, status__in=[Participant.Status.INVITED, Participant.Status.ACTIVE])
+        .select_related("program")
+        .order_by("-program__start_date", "program__name")
+    )
