@@ -90,6 +90,7 @@ class ParticipantFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name in ("role", "status", "completeness", "sort"):
             self.fields[name].widget.attrs["class"] = "form-select"

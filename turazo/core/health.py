@@ -46,6 +46,7 @@ class TurazoHealthView(HealthCheckView):
     checks = (
         "health_check.checks.Database",
         Broker,
-        (Ping, {"app": celery_app, "timeout": datetime.timedelta(seconds=2)}),
+        # limit=1 answers as soon as one worker replies; the filesystem transport polls slowly.
+        (Ping, {"app": celery_app, "timeout": datetime.timedelta(seconds=6), "limit": 1}),
         Beat,
     )
