@@ -43,6 +43,7 @@ from mentoring.services.organizations import membership_add
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 SEND_BATCH_SIZE = 200
+SEND_LEASE = timedelta(minutes=10)
 MAX_TOKEN_LENGTH = 100
 Status = Invitation.Status
 
@@ -178,10 +179,17 @@ def invitation_claim_for_sending(*, invitation_id: int) -> Claim | None:
     """Claim the next send attempt of a live, unsent invitation: rotate its token, bump
     ``attempts`` and the expiry with a conditional UPDATE. Returns None when there is
     nothing to send (already sent, answered, revoked, participant gone) or another
-    run claimed it first."""
+    run claimed it first or is sending it now."""
+    claimable = (
+        Q(status=Status.FAILED)
+        | Q(status=Status.PENDING, attempts=0)
+        # Claimed before but neither sent nor failed: another run is sending it right now,
+        # unless that claim is older than any send could take (the worker died).
+        | Q(status=Status.PENDING, updated_at__lt=timezone.now() - SEND_LEASE)
+    )
     invitation = (
         Invitation.objects.select_related("participant__program", "organization", "invited_by")
-        .filter(pk=invitation_id, status__in=[Status.PENDING, Status.FAILED])
+        .filter(claimable, pk=invitation_id)
         .first()
     )
     if invitation is None or invitation.participant.status != Participant.Status.INVITED:
