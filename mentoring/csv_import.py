@@ -160,6 +160,11 @@ def decode_csv(data: bytes, *, max_bytes: int) -> str:
         raise _rejected("The file is empty. Download the template, fill in one row per person and upload it.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _rejected(f"The file is encoded as UTF-16; Turazo reads UTF-8 only. {_EXCEL_HINT}")
+    if b"\x00" in data:
+        raise _rejected(
+            f"The file contains NUL bytes, which usually means it is UTF-16 without a byte-order mark; "
+            f"Turazo reads UTF-8 only. {_EXCEL_HINT}"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -167,11 +172,6 @@ def decode_csv(data: bytes, *, max_bytes: int) -> str:
         raise _rejected(
             f"The file is not UTF-8: byte 0x{data[e.start]:02X} on line {line} is not valid UTF-8 "
             f"(files saved as 'CSV (Comma delimited)' in Excel are Windows-1252). {_EXCEL_HINT}"
-        )
-    if "\x00" in text:
-        raise _rejected(
-            f"The file contains NUL bytes, which usually means it is UTF-16 without a byte-order mark; "
-            f"Turazo reads UTF-8 only. {_EXCEL_HINT}"
         )
     return text
 

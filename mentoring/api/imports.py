@@ -1,0 +1,186 @@
+"""Bulk import of participants from a CSV file, for HRIS integrations (HR admins only)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mentoring.models import ImportJob, Program
+from mentoring.services import imports as services
+from turazo.core.api import IsOrganizationAdmin, TenantViewSetMixin
+from turazo.core.tenancy import get_for_org
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=f"The CSV, UTF-8 (a BOM is fine), at most {settings.CSV_IMPORT_MAX_BYTES:,} bytes and "
+        f"{settings.CSV_IMPORT_MAX_ROWS:,} rows. Columns as in the template; email and role are required."
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Only check the file and return the report; nothing is stored."
+    )
+    send_invitations = serializers.BooleanField(
+        default=True, help_text="Invite every participant in the file who has no invitation yet."
+    )
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Line of the file; line 1 is the header.")
+    column = serializers.CharField(help_text="The column's header as written in the file; empty for the whole row.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    valid = serializers.SerializerMethodField()
+    rows = serializers.IntegerField(help_text="Data rows in the file (blank lines are not counted).")
+    columns = serializers.ListField(child=serializers.CharField(), help_text="Recognised columns, canonical names.")
+    unknown_columns = serializers.ListField(child=serializers.CharField(), help_text="Ignored columns, as written.")
+    problems = ImportProblemSerializer(many=True)
+    creates = serializers.IntegerField()
+    updates = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    create_emails = serializers.ListField(child=serializers.EmailField(), help_text="The first 20 to be created.")
+    update_emails = serializers.ListField(child=serializers.EmailField(), help_text="The first 20 to be updated.")
+
+    def get_valid(self, report: dict) -> bool:
+        return not report["problems"]
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    invited = serializers.IntegerField(help_text="Invitations created (and queued for sending) by this import.")
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    program = serializers.PrimaryKeyRelatedField(read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+    report = ImportReportSerializer(read_only=True)
+    summary = ImportSummarySerializer(read_only=True, allow_null=True)
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "program",
+            "filename",
+            "status",
+            "send_invitations",
+            "total_rows",
+            "processed_rows",
+            "progress_percent",
+            "report",
+            "summary",
+            "error",
+            "created_at",
+            "finished_at",
+            "status_url",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, job: ImportJob) -> dict:
+        data = super().to_representation(job)
+        data["summary"] = data["summary"] if job.summary else None
+        return data
+
+    def get_status_url(self, job: ImportJob) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api-import-detail", args=[job.pk]))
+
+
+class _ErrorBody(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    problems = ImportProblemSerializer(many=True, required=False, help_text="Every row problem (invalid rows only).")
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    error = _ErrorBody()
+
+
+class ProgramImportView(TenantViewSetMixin, generics.GenericAPIView):
+    queryset = Program.objects.all()
+    permission_classes = [IsOrganizationAdmin]
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ImportRequestSerializer
+
+    @extend_schema(
+        operation_id="participants_import",
+        summary="Import participants from a CSV file",
+        description=(
+            "Checks every row (line, column and message for each problem). With `dry_run` the report comes back "
+            "and nothing is stored. Otherwise a valid file is queued and applied all-or-nothing in the background: "
+            "poll `status_url`. Re-importing a file updates existing participants and never duplicates "
+            "participants or invitations. A file with any problem is rejected whole (400, with every problem)."
+        ),
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={
+            200: OpenApiResponse(ImportReportSerializer, description="dry_run: the report; nothing was stored."),
+            202: OpenApiResponse(ImportJobSerializer, description="Queued: follow status_url."),
+            400: OpenApiResponse(
+                ImportErrorSerializer,
+                description="The file cannot be read (encoding, size, rows, header) or some rows have problems.",
+                examples=[
+                    OpenApiExample(
+                        "A bad row",
+                        value={
+                            "error": {
+                                "code": "validation_failed",
+                                "message": "The file has 1 problem; nothing was imported. Fix it in the file and "
+                                "upload it again.",
+                                "fields": {"file": ["'bob@' is not a valid email address."]},
+                                "problems": [
+                                    {"line": 999, "column": "email", "message": "'bob@' is not a valid email address."}
+                                ],
+                            }
+                        },
+                    )
+                ],
+            ),
+            403: OpenApiResponse(description="Not an HR admin of this organization."),
+            404: OpenApiResponse(description="No such program in your organization."),
+        },
+    )
+    def post(self, request: Request, program_id: int) -> Response:
+        program = get_for_org(self.get_queryset(), request.organization, pk=program_id)
+        body = ImportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        data = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
+        if body.validated_data["dry_run"]:
+            _, result = services.import_check(program=program, data=data)
+            return Response(ImportReportSerializer(result.report()).data)
+        try:
+            job = services.import_submit(
+                program=program,
+                uploaded_by=request.user,
+                filename=upload.name,
+                data=data,
+                send_invitations=body.validated_data["send_invitations"],
+            )
+        except services.ImportInvalid as e:
+            error = {"code": e.code, "message": e.message, "fields": e.fields, "problems": e.report["problems"]}
+            return Response({"error": error}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ImportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportJobView(TenantViewSetMixin, generics.RetrieveAPIView):
+    """One import: status, progress while it runs, the summary when done."""
+
+    queryset = ImportJob.objects.defer("content")
+    permission_classes = [IsOrganizationAdmin]
+    serializer_class = ImportJobSerializer
+
+    @extend_schema(
+        operation_id="imports_retrieve",
+        responses={200: ImportJobSerializer, 404: OpenApiResponse(description="No such import in your organization.")},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,390 @@
+"""CSV import through the pages and the services: preview writes nothing, confirm applies
+all-or-nothing in the worker task, re-import is idempotent, and only HR admins of the
+program's organization get in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from mentoring.models import ImportJob, Invitation, Participant, Question, Skill
+from mentoring.services import imports as services
+from mentoring.tasks.imports import import_run
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory
+from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
+
+HEADER = "email,role,full_name,timezone,skills_wanted,work_days\n"
+
+
+def rows_csv(n: int, *, bad_line: int | None = None) -> bytes:
+    """A file of n mentees; with bad_line, that line of the file has an invalid email."""
+    lines = [HEADER]
+    for i in range(n):
+        line = i + 2
+        email = "not-an-email" if line == bad_line else f"person{i}@acme.test"
+        lines.append(f"{email},mentee,Person {i},Europe/Lisbon,sql;hiring,Mon-Fri\n")
+    return "".join(lines).encode()
+
+
+def upload(client, program, data: bytes, name: str = "people.csv"):
+    return client.post(reverse("import-upload", args=[program.pk]), {"file": SimpleUploadedFile(name, data)})
+
+
+def confirm(client, program, job, **data):
+    return client.post(reverse("import-confirm", args=[program.pk, job.pk]), data or {"send_invitations": "on"})
+
+
+@pytest.fixture
+def admin_client(client, hr_admin):
+    client.force_login(hr_admin)
+    return client
+
+
+# --- The journey ----------------------------------------------------------------------
+
+
+def test_upload_shows_a_preview_and_writes_no_participant(admin_client, program):
+    response = upload(admin_client, program, rows_csv(3))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("import-detail", args=[program.pk, job.pk])
+    assert (job.status, job.total_rows, job.filename, job.report["creates"]) == ("previewed", 3, "people.csv", 3)
+    assert Participant.objects.count() == 0
+
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "No problems found. Nothing has been saved yet" in page
+    assert "Confirm import</button>" in page and "disabled" not in page.split("Confirm import")[0][-80:]
+
+
+def test_confirm_applies_every_field_in_the_worker_and_sends_invitations(
+    admin_client, program, hr_admin, django_capture_on_commit_callbacks
+):
+    Skill.objects.create(organization=program.organization, name="SQL", slug="sql")
+    Question.objects.create(
+        organization=program.organization, program=program, key="track", label="Track", choices=["Engineering", "Sales"]
+    )
+    data = (
+        b"Email,Role,Name,Time zone,skills_offered,work_start,work_end,work_days,capacity,seniority,q:track\n"
+        b"Ann@Acme.test,Mentor,Ann Lee,europe/lisbon,sql; Public speaking,09:00,17:00,Mon-Thu,3,5,sales\n"
+    )
+    upload(admin_client, program, data)
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(admin_client, program, job)
+    assert response.status_code == 302
+
+    ann = Participant.objects.get()
+    assert (ann.email, ann.role, ann.status, ann.full_name, ann.timezone) == (
+        "ann@acme.test",
+        "mentor",
+        "invited",
+        "Ann Lee",
+        "Europe/Lisbon",
+    )
+    assert ann.skills_offered == ["SQL", "Public speaking"]
+    assert (ann.work_start, ann.work_end, ann.work_days) == (dt.time(9), dt.time(17), [0, 1, 2, 3])
+    assert (ann.capacity, ann.seniority, ann.answers) == (3, 5, {"track": "Sales"})
+    assert ann.organization_id == program.organization_id
+    assert ann.completeness > 0
+    invitation = Invitation.objects.get()
+    assert (invitation.participant_id, invitation.invited_by_id, invitation.status) == (ann.pk, hr_admin.pk, "sent")
+    assert [m.to for m in mail.outbox] == [["ann@acme.test"]]
+
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.progress_percent, job.content) == ("done", 1, 100, "")
+    assert job.summary == {"created": 1, "updated": 0, "unchanged": 0, "invited": 1}
+    assert job.finished_at is not None
+    page = admin_client.get(reverse("import-detail", args=[program.pk, job.pk])).content.decode()
+    assert "1 participant created, 0 updated, 0 unchanged; 1 invitation on its way." in page
+    assert reverse("participant-list", args=[program.pk]) in page
+
+
+def test_thousand_rows_with_a_bad_row_at_line_999_commit_nothing_send_nothing_and_name_line_999(
+    admin_client, program, django_capture_on_commit_callbacks
+):
+    upload(admin_client, program, rows_csv(1000, bad_line=999))
+    job = ImportJob.objects.get()
+    assert job.total_rows == 1000
+    assert job.report["problems"] == [
+        {"line": 999, "column": "email", "message": "'not-an-email' is not a valid email address."}
+    ]
+    page = admin_client.get(reverse("import-detail", args=[program.pk, job.pk])).content.decode()
+    assert "<td>999</td><td>email</td><td>&#x27;not-an-email&#x27; is not a valid email address.</td>" in page
+    assert 'disabled aria-disabled="true">Confirm import' in page
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = confirm(admin_client, program, job)
+    assert callbacks == []
+    assert "The file has 1 problem; nothing was imported." in admin_client.get(response["Location"]).content.decode()
+    job.refresh_from_db()
+    assert job.status == "previewed"
+    assert Participant.objects.count() == 0
+    assert Invitation.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_reimporting_the_same_file_creates_no_participant_and_no_invitation(
+    admin_client, program, django_capture_on_commit_callbacks
+):
+    data = rows_csv(5)
+    upload(admin_client, program, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(admin_client, program, ImportJob.objects.get())
+    assert (Participant.objects.count(), Invitation.objects.count(), len(mail.outbox)) == (5, 5, 5)
+
+    upload(admin_client, program, data)
+    second = ImportJob.objects.filter(status="previewed").get()
+    assert (second.report["creates"], second.report["updates"], second.report["unchanged"]) == (0, 0, 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(admin_client, program, second)
+    second.refresh_from_db()
+    assert second.summary == {"created": 0, "updated": 0, "unchanged": 5, "invited": 0}
+    assert (Participant.objects.count(), Invitation.objects.count(), len(mail.outbox)) == (5, 5, 5)
+
+
+def test_reimport_updates_changed_people_and_keeps_what_empty_cells_leave_out(
+    admin_client, program, django_capture_on_commit_callbacks
+):
+    tom = ParticipantFactory(
+        program=program, email="Tom@Acme.test", full_name="Tom", job_title="Analyst", goals="Lead a team"
+    )
+    InvitationFactory(participant=tom)
+    upload(admin_client, program, b"email,role,full_name,job_title,goals\ntom@acme.test,mentee,Tom Jones,,\n")
+    job = ImportJob.objects.get()
+    assert job.report["update_emails"] == ["tom@acme.test"]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(admin_client, program, job)
+    tom.refresh_from_db()
+    assert (tom.full_name, tom.job_title, tom.goals, tom.email) == (
+        "Tom Jones",
+        "Analyst",
+        "Lead a team",
+        "Tom@Acme.test",
+    )
+    assert Participant.objects.count() == 1
+    assert Invitation.objects.count() == 1
+
+
+def test_unchecking_send_invitations_imports_without_inviting(
+    admin_client, program, django_capture_on_commit_callbacks
+):
+    upload(admin_client, program, rows_csv(2))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(admin_client, program, ImportJob.objects.get(), send_invitations="")
+    assert Participant.objects.count() == 2
+    assert Invitation.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_unknown_columns_are_shown_on_the_preview(admin_client, program):
+    upload(admin_client, program, b"email,role,Shoe size\na@acme.test,mentee,42\n")
+    page = admin_client.get(reverse("import-detail", args=[program.pk, ImportJob.objects.get().pk])).content.decode()
+    assert "Columns Turazo does not know, which will be ignored:</strong> Shoe size." in page
+
+
+# --- File-level rejections on the upload page -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("email,role\nzoë@acme.test,mentee\n".encode("utf-16"), "The file is encoded as UTF-16"),
+        ("email,role,name\nz@acme.test,mentee,Zoë\n".encode("cp1252"), "The file is not UTF-8: byte 0xEB on line 2"),
+        (b"name,role\nZoe,mentee\n", "Line 1: the header has no email column"),
+    ],
+)
+def test_unreadable_files_are_rejected_on_the_form_and_store_nothing(admin_client, program, data, message):
+    response = upload(admin_client, program, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_bom_file_is_accepted(admin_client, program):
+    upload(admin_client, program, "email,role,full_name\nzoe@acme.test,mentee,Zoë\n".encode("utf-8-sig"))
+    job = ImportJob.objects.get()
+    assert job.report["columns"] == ["email", "role", "full_name"]
+    assert job.report["problems"] == []
+
+
+def test_one_byte_over_the_size_limit_is_rejected(admin_client, program, settings):
+    data = rows_csv(20)
+    settings.CSV_IMPORT_MAX_BYTES = len(data) - 1
+    response = upload(admin_client, program, data)
+    assert response.status_code == 400
+    assert f"The file is {len(data):,} bytes; the limit is {len(data) - 1:,} bytes" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+    settings.CSV_IMPORT_MAX_BYTES = len(data)
+    assert upload(admin_client, program, data).status_code == 302
+
+
+def test_more_rows_than_the_limit_are_rejected(admin_client, program, settings):
+    settings.CSV_IMPORT_MAX_ROWS = 3
+    response = upload(admin_client, program, rows_csv(4))
+    assert "The file has more than 3 rows; the limit is 3." in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+# --- Apply: re-validation, all-or-nothing, twice-safe --------------------------------------
+
+
+def test_apply_rechecks_the_file_and_fails_whole_when_the_program_changed(program, hr_admin):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(3))
+    ParticipantFactory(program=program, email="person2@acme.test", role="mentor")
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "The participants changed since the preview; nothing was imported."
+    assert job.report["problems"][0]["line"] == 4
+    assert Participant.objects.count() == 1
+
+
+def test_an_error_while_inviting_rolls_back_every_participant(program, hr_admin):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(3))
+    with mock.patch.object(services, "invitation_issue_bulk", side_effect=RuntimeError("boom")):
+        services.import_apply(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error.startswith("The import failed unexpectedly; nothing was imported.")
+    assert Participant.objects.count() == 0
+
+
+def test_running_the_task_twice_applies_once(program, hr_admin):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(3))
+    import_run(job.pk)
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert job.summary["created"] == 3
+    assert Participant.objects.count() == 3
+    assert Invitation.objects.count() == 3
+
+
+def test_confirming_twice_is_a_conflict_and_queues_once(program, hr_admin, django_capture_on_commit_callbacks):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(1))
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.import_confirm(job=job, actor=hr_admin)
+        with pytest.raises(Conflict, match="already confirmed"):
+            services.import_confirm(job=job, actor=hr_admin)
+    assert len(callbacks) == 1
+    assert ImportJob.objects.get().status == "queued"
+
+
+def test_only_an_admin_of_the_organization_can_confirm(program, hr_admin, mentor, outsider):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(1))
+    for person in (mentor, outsider):
+        with pytest.raises(PermissionDenied):
+            services.import_confirm(job=job, actor=person)
+    assert ImportJob.objects.get().status == "previewed"
+
+
+def test_a_file_with_problems_cannot_be_confirmed_through_the_service(program, hr_admin):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(3, bad_line=2))
+    with pytest.raises(ValidationFailed, match="The file has 1 problem"):
+        services.import_confirm(job=job, actor=hr_admin)
+
+
+def test_preview_uses_a_fixed_number_of_queries_whatever_the_file_size(program, hr_admin, django_assert_num_queries):
+    ParticipantFactory.create_batch(3, program=program)
+    # questions, skills, existing participants, insert the job
+    with django_assert_num_queries(4):
+        small = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(5))
+    with django_assert_num_queries(4):
+        big = services.import_preview(program=program, uploaded_by=hr_admin, filename="b.csv", data=rows_csv(1500))
+    assert (small.total_rows, big.total_rows) == (5, 1500)
+
+
+@pytest.mark.postgres
+def test_apply_uses_bulk_queries_not_one_per_row(program, hr_admin, django_assert_num_queries):
+    """(On SQLite the 999-parameter limit splits bulk inserts further.)"""
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="b.csv", data=rows_csv(1500))
+    # claim, load job, savepoint, lock program, questions, skills, participants, 2 inserts (1000 + 500),
+    # invitations (savepoint, lock, eligible, insert, release), finish, release, reload job
+    with django_assert_num_queries(17):
+        services.import_apply(job_id=job.pk)
+    assert Participant.objects.count() == 1500
+    assert Invitation.objects.count() == 1500
+
+
+# --- Template, progress partial, access -----------------------------------------------------
+
+
+def test_template_csv_has_every_column_and_the_program_questions(admin_client, program):
+    Question.objects.create(organization=program.organization, program=program, key="track", label="Track")
+    response = admin_client.get(reverse("import-template", args=[program.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="acme-mentoring-2027-participants-template.csv"'
+    assert response.content.decode() == (
+        "email,role,full_name,job_title,department,manager_email,seniority,location,timezone,languages,"
+        "work_start,work_end,work_days,goals,skills_wanted,expertise,skills_offered,capacity,q:track\r\n"
+    )
+
+
+def test_progress_partial_polls_while_running_and_stops_when_done(admin_client, program, hr_admin):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(4))
+    ImportJob.objects.filter(pk=job.pk).update(status="running", processed_rows=1)
+    url = reverse("import-progress", args=[program.pk, job.pk])
+    partial = admin_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section id="import-progress"')
+    assert 'hx-trigger="every 1s"' in partial
+    assert 'aria-valuenow="25"' in partial and "1 of 4 rows" in partial
+    assert "<html" not in partial
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="done", processed_rows=4, summary={"created": 4, "updated": 0, "unchanged": 0, "invited": 4}
+    )
+    partial = admin_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in partial
+    assert "4 participants created, 0 updated, 0 unchanged; 4 invitations on their way." in partial
+    assert "<html" in admin_client.get(url).content.decode()
+
+
+def test_program_page_links_to_the_import(admin_client, program):
+    page = admin_client.get(reverse("program-detail", args=[program.pk])).content.decode()
+    assert f'href="{reverse("import-upload", args=[program.pk])}">Import CSV</a>' in page
+
+
+def _import_urls(program, job):
+    return [
+        ("get", reverse("import-upload", args=[program.pk])),
+        ("post", reverse("import-upload", args=[program.pk])),
+        ("get", reverse("import-template", args=[program.pk])),
+        ("get", reverse("import-detail", args=[program.pk, job.pk])),
+        ("get", reverse("import-progress", args=[program.pk, job.pk])),
+        ("post", reverse("import-confirm", args=[program.pk, job.pk])),
+    ]
+
+
+def test_outsider_gets_404_on_every_import_page(client, program, hr_admin, outsider):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(1))
+    client.force_login(outsider)
+    for method, url in _import_urls(program, job):
+        assert getattr(client, method)(url).status_code == 404, url
+    assert ImportJob.objects.get().status == "previewed"
+
+
+def test_a_job_is_not_reachable_under_another_program_of_the_same_organization(admin_client, program, hr_admin):
+    other = type(program).objects.create(
+        organization=program.organization, name="Other", start_date=program.start_date, end_date=program.end_date
+    )
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(1))
+    assert admin_client.get(reverse("import-detail", args=[other.pk, job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("person", ["mentor", "mentee"])
+def test_mentors_and_mentees_get_403_on_import_pages(client, program, hr_admin, person, request):
+    job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(1))
+    client.force_login(request.getfixturevalue(person))
+    for method, url in _import_urls(program, job):
+        assert getattr(client, method)(url).status_code == 403, url
+    assert ImportJob.objects.get().status == "previewed"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, program):
+    response = client.get(reverse("import-upload", args=[program.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
