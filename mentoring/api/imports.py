@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -62,7 +62,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     program = serializers.PrimaryKeyRelatedField(read_only=True)
     progress_percent = serializers.IntegerField(read_only=True)
     report = ImportReportSerializer(read_only=True)
-    summary = ImportSummarySerializer(read_only=True, allow_null=True)
+    summary = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,10 +85,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, job: ImportJob) -> dict:
-        data = super().to_representation(job)
-        data["summary"] = data["summary"] if job.summary else None
-        return data
+    @extend_schema_field(ImportSummarySerializer(allow_null=True))
+    def get_summary(self, job: ImportJob) -> dict | None:
+        return job.summary or None  # empty until the import is done
 
     def get_status_url(self, job: ImportJob) -> str:
         return self.context["request"].build_absolute_uri(reverse("api-import-detail", args=[job.pk]))
