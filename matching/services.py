@@ -127,8 +127,11 @@ def match_run_create(
     algorithm: str = MatchRun.Algorithm.OPTIMAL,
     weights: Mapping[str, Any] | None = None,
     rules: Mapping[str, Any] | None = None,
+    enqueue: bool = True,
 ) -> MatchRun:
-    """Queue a run with a snapshot of the settings; the worker starts it after commit."""
+    """Queue a run with a snapshot of the settings; the worker starts it after commit.
+
+    ``enqueue=False`` leaves it queued for the caller to execute (the shell command)."""
     if algorithm not in MatchRun.Algorithm.values:
         raise ValidationFailed(
             f"Unknown algorithm “{algorithm}”: choose optimal or stable.",
@@ -151,9 +154,10 @@ def match_run_create(
         raise Conflict(
             "A matching run is already queued or running for this program. Wait for it to finish or cancel it."
         )
-    from matching.tasks import match_run_execute_task
+    if enqueue:
+        from matching.tasks import match_run_execute_task
 
-    match_run_execute_task.delay_on_commit(run.pk)
+        match_run_execute_task.delay_on_commit(run.pk)
     return run
 
 

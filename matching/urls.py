@@ -1,3 +1,22 @@
 """Page URLs of the matching app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from matching import views
+
+urlpatterns = [
+    path("programs/<int:pk>/matching/", views.matching_settings, name="matching-settings"),
+    path("programs/<int:pk>/matching/runs/", views.matchrun_list, name="matchrun-list"),
+    path("programs/<int:pk>/matching/rules/<int:rule_id>/delete/", views.pair_rule_delete, name="pairrule-delete"),
+    path("matching/runs/<int:run_id>/", views.matchrun_detail, name="matchrun-detail"),
+    path("matching/runs/<int:run_id>/cancel/", views.matchrun_cancel, name="matchrun-cancel"),
+    path("matching/runs/<int:run_id>/rerun/", views.matchrun_rerun, name="matchrun-rerun"),
+    path("matching/runs/<int:run_id>/publish/", views.matchrun_publish, name="matchrun-publish"),
+    path("matching/runs/<int:run_id>/proposals/<int:proposal_id>/pin/", views.proposal_pin, name="proposal-pin"),
+    path(
+        "matching/runs/<int:run_id>/proposals/<int:proposal_id>/forbid/", views.proposal_forbid, name="proposal-forbid"
+    ),
+    path("matching/runs/<int:run_id>/proposals/<int:proposal_id>/swap/", views.proposal_swap, name="proposal-swap"),
+    path("matching/compare/", views.matchrun_compare, name="matchrun-compare"),
+    path("me/suggestions/", views.my_suggestions, name="my-suggestions"),
+]
