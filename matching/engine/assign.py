@@ -8,10 +8,10 @@ this is the single objective ``max sum (BIG + s_rk) x_rk``: one more match
 is worth more than any score gain.
 
 Solving. Each mentee keeps only its top-K valid mentors (scores computed
-chunk by chunk, never the whole matrix); OR-Tools' min-cost flow solves the
-b-matching exactly on that graph (rows supply 1; arcs row->mentor cost
-``-(BIG+s)``, row->sink cost 0 = "stays unmatched", mentor->sink capacity
-``cap``).
+chunk by chunk, never the whole matrix); OR-Tools' max-flow-min-cost solves
+the b-matching exactly on that graph (source->row capacity 1, row->mentor
+cost ``-s``, mentor->sink capacity ``cap``): maximum flow = most matched
+mentees, minimum cost among those = highest total score.
 
 Certification. The LP of the b-matching (totally unimodular, so the integer
 optimum is the LP optimum) has the dual
@@ -147,26 +147,32 @@ def dense_graph(scorer: Scorer, rows: np.ndarray, cols: np.ndarray, tick: Callab
 
 
 def solve_flow(g: Graph, cap: np.ndarray) -> np.ndarray:
-    """Exact optimum on the graph: local column per row, -1 = unmatched."""
+    """Exact lexicographic optimum on the graph: local column per row, -1 = unmatched.
+
+    OR-Tools' ``solve_max_flow_with_min_cost`` computes a maximum flow of
+    minimum cost, i.e. max matched mentees first, then max total score
+    (cost ``-score``) -- the same optimum as the ``BIG + score`` objective
+    in the module docstring, with small costs (cost scaling runs ~2x faster
+    than with the BIG offsets).
+    """
     n, mc = g.n, g.mc
     match = np.full(n, -1, dtype=np.int64)
     if n == 0 or len(g.r) == 0:
         return match
-    big = big_of(n)
-    sink = n + mc
+    source, sink = n + mc, n + mc + 1
     e = len(g.r)
     smcf = min_cost_flow.SimpleMinCostFlow()
-    tails = np.concatenate([g.r, np.arange(n), n + np.arange(mc)]).astype(np.int32)
-    heads = np.concatenate([n + g.c, np.full(n, sink), np.full(mc, sink)]).astype(np.int32)
+    tails = np.concatenate([g.r, np.full(n, source), n + np.arange(mc)]).astype(np.int32)
+    heads = np.concatenate([n + g.c, np.arange(n), np.full(mc, sink)]).astype(np.int32)
     caps = np.concatenate([np.ones(e), np.ones(n), cap]).astype(np.int64)
-    costs = np.concatenate([-(big + g.centi), np.zeros(n), np.zeros(mc)]).astype(np.int64)
+    costs = np.concatenate([-g.centi, np.zeros(n + mc)]).astype(np.int64)
     arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    supplies = np.zeros(n + mc + 1, dtype=np.int64)
-    supplies[:n] = 1
+    supplies = np.zeros(n + mc + 2, dtype=np.int64)
+    supplies[source] = n
     supplies[sink] = -n
-    smcf.set_nodes_supplies(np.arange(n + mc + 1, dtype=np.int32), supplies)
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:  # pragma: no cover - would be a bug (problem is always feasible)
+    smcf.set_nodes_supplies(np.arange(n + mc + 2, dtype=np.int32), supplies)
+    status = smcf.solve_max_flow_with_min_cost()
+    if status != smcf.OPTIMAL:  # pragma: no cover - would be a bug
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = smcf.flows(arcs[:e])
     sel = np.flatnonzero(flows > 0)

@@ -71,6 +71,14 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
     out: list[Unmatched] = []
     min_h = float(scorer.rules.min_shared_hours)
     min_score = float(scorer.rules.min_score)
+    # raw scores (no minimum) of all these rows, computed in a few blocks
+    raw_rows: dict[int, np.ndarray] = {}
+    if scorer.m and rows:
+        step = max(1, 4_000_000 // scorer.m)
+        for s in range(0, len(rows), step):
+            chunk = np.array(rows[s : s + step], dtype=np.int64)
+            block = scorer.block_centi(chunk, min_centi=0)
+            raw_rows.update(zip(chunk.tolist(), block, strict=True))
     for i in rows:
         p = scorer.mentees[i]
         if scorer.m == 0:
@@ -118,7 +126,7 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
                 )
             )
             continue
-        raw = scorer.block_centi(np.array([i]), min_centi=0)[0].astype(np.int64)
+        raw = raw_rows[i].astype(np.int64)
         raw[~ok] = -1
         best = int(raw.max())
         if best < scorer.min_centi:

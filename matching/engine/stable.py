@@ -111,7 +111,7 @@ def deferred_acceptance(
         waiting.sort()
         wr = np.array(waiting, dtype=np.int64)
         width = min(max(len(lst_c[r]) for r in waiting) * 4, mc)
-        more = top_keys(scorer, rows[wr], cols, max(width, first))
+        more = top_keys(scorer, rows[wr], cols, max(width, first), tick)
         cnt, c_all, s_all, p_all, done = decode(more, wr)
         for a, r in enumerate(waiting):
             lst_c[r], lst_s[r], lst_p[r] = c_all[a, : cnt[a]], s_all[a, : cnt[a]], p_all[a, : cnt[a]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,10 @@ def _totals(match: np.ndarray, g: assign.Graph) -> tuple[int, int]:
 
 def test_run_optimal_equals_dense(inp: MatchInput) -> None:
     sparse = run(inp, algorithm="optimal")
+    # everything the Django side stores must be JSON-serialisable as is
+    json.dumps([[p.components, p.details] for p in sparse.proposals])
+    json.dumps([u.details for u in sparse.unmatched])
+    json.dumps([sparse.stats, sparse.timings])
     dense = run(inp, algorithm="optimal_dense")
     assert sparse.stats["matched"] == dense.stats["matched"] > 0
     assert sparse.stats["total_score"] == dense.stats["total_score"]
