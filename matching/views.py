@@ -110,7 +110,7 @@ def matchrun_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run, sort=data.get("sort") or "-score", min_score=data.get("min_score"), search=data.get("q") or ""
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = {k: v for k, v in request.GET.items() if k not in ("page", "part") and v}
     context = {
         "run": run,
         "run_label": f"Run #{run.pk}",
