@@ -478,6 +478,19 @@ def invitation_account_exists(*, invitation: Invitation) -> bool:
     return User.objects.filter(email__iexact=invitation.participant.email).exists()
 
 
+def invitation_prove_mailbox(*, token: str) -> None:
+    """Someone with a live invitation link chose Accept while signed out, and an account
+    with the invited address exists: the link proves they read that mailbox, so mark the
+    address verified; otherwise an account that never confirmed its email could not sign
+    in to accept. Signing in still needs the password."""
+    invitation = invitation_lookup(token=token)
+    if invitation_closed_message(invitation):
+        return
+    user = User.objects.filter(email__iexact=invitation.participant.email).first()
+    if user is not None:
+        _mark_email_verified(user=user, email=invitation.participant.email)
+
+
 @transaction.atomic
 def invitation_accept_with_signup(*, token: str, full_name: str, password: str) -> tuple[User, Invitation]:
     """Create the invited person's account (email verified: the token proves the mailbox)

@@ -107,6 +107,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
             status, error = 400, "Choose Accept or Decline."
         elif not user.is_authenticated:
             if services.invitation_account_exists(invitation=invitation):
+                services.invitation_prove_mailbox(token=token)
                 messages.info(
                     request, f"You already have an account as {invitation.participant.email}: sign in to accept."
                 )

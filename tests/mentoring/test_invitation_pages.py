@@ -176,6 +176,23 @@ def test_logged_out_accept_with_an_account_goes_to_login_and_back(client, sent):
     assert Invitation.objects.get().status == "sent"
 
 
+def test_an_existing_account_that_never_confirmed_its_email_can_sign_in_to_accept(client, sent):
+    user = UserFactory(email="nina@acme.test", verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    here = _url(sent[1])
+    assert client.get(here).status_code == 200
+    assert not EmailAddress.objects.get(user=user).verified  # GET changes nothing
+
+    client.post(here, {"action": "accept"})
+    assert EmailAddress.objects.get(user=user).verified  # the link proved the mailbox
+    login = client.post(
+        f"/accounts/login/?next={here}", {"login": "nina@acme.test", "password": "correct-horse-battery"}
+    )
+    assert login.status_code == 302 and login["Location"] == here
+    assert client.post(here, {"action": "accept"}).status_code == 302
+    assert Invitation.objects.get().status == "accepted"
+
+
 def test_signed_in_accept_joins_and_goes_straight_to_the_profile(client, sent, organization):
     invitation, token = sent
     user = UserFactory(email="nina@acme.test")
