@@ -272,3 +272,8 @@ def mentee_participations(user, organization) -> QuerySet[Participant]:
         .select_related("program")
         .order_by("program__name", "pk")
     )
+
+
+def active_mentorships_by_mentee(participants: list[Participant]) -> dict[int, Mentorship]:
+    rows = Mentorship.objects.filter(mentee__in=participants, status=Mentorship.Status.ACTIVE).select_related("mentor")
+    return {m.mentee_id: m for m in rows}

@@ -272,5 +272,6 @@ def matchrun_compare(request: HttpRequest) -> HttpResponse:
 def my_suggestions(request: HttpRequest) -> HttpResponse:
     """A mentee's ranked mentors in each of their programs (read-only)."""
     participations = list(selectors.mentee_participations(request.user, request.organization))
-    sections = [(p, list(selectors.suggestions_for_mentee(p))) for p in participations]
+    mentors = selectors.active_mentorships_by_mentee(participations)
+    sections = [(p, mentors.get(p.pk), list(selectors.suggestions_for_mentee(p))) for p in participations]
     return render(request, "matching/my_suggestions.html", {"sections": sections})

@@ -98,7 +98,7 @@ def test_the_mentee_sees_their_ranked_mentors(client, program, mentee):
     services.suggestions_refresh(program_id=program.pk)
     client.force_login(mentee)
     page = client.get(reverse("my-suggestions")).content.decode()
-    assert "Suggested mentors" in page and program.name in page
+    assert "Mentors for you" in page and program.name in page
     assert all(m.display_name in page for m in mentors)
     first = Suggestion.objects.filter(mentee=me).order_by("rank").first()
     assert first.explanation in page.replace("&#x27;", "'")
@@ -112,3 +112,20 @@ def test_a_mentee_never_sees_another_mentees_suggestions(client, program, mentee
     client.force_login(outsider)
     page = client.get(reverse("my-suggestions")).content.decode()
     assert "Mentor 01" not in page and "not a mentee in any active program" in page
+
+
+def test_a_mentee_with_a_published_match_sees_their_mentor_and_why(client, program, mentee):
+    me = Participant.objects.get(user=mentee)
+    chosen = cohort.mentor(program, 1)
+    Mentorship.objects.create(
+        organization=program.organization,
+        program=program,
+        mentor=chosen,
+        mentee=me,
+        source="matching",
+        explanation="1 of 1 wanted skill: SQL",
+    )
+    client.force_login(mentee)
+    page = client.get(reverse("my-suggestions")).content.decode()
+    assert f"Your mentor is <strong>{chosen.display_name}</strong>" in page
+    assert "Why: 1 of 1 wanted skill: SQL" in page
