@@ -175,29 +175,43 @@ class Claim:
     token: str
 
 
-def invitation_claim_for_sending(*, invitation_id: int) -> Claim | None:
-    """Claim the next send attempt of a live, unsent invitation: rotate its token, bump
-    ``attempts`` and the expiry with a conditional UPDATE. Returns None when there is
-    nothing to send (already sent, answered, revoked, participant gone) or another
-    run claimed it first or is sending it now."""
-    claimable = (
+def _claimable() -> Q:
+    return (
         Q(status=Status.FAILED)
         | Q(status=Status.PENDING, attempts=0)
         # Claimed before but neither sent nor failed: another run is sending it right now,
         # unless that claim is older than any send could take (the worker died).
         | Q(status=Status.PENDING, updated_at__lt=timezone.now() - SEND_LEASE)
     )
-    invitation = (
+
+
+def invitations_to_send(*, invitation_ids: Sequence[int]) -> list[Invitation]:
+    """The invitations among ``invitation_ids`` that may be sent now, with everything
+    the email needs, in one query (the send task claims each one after this)."""
+    return list(
         Invitation.objects.select_related("participant__program", "organization", "invited_by")
-        .filter(claimable, pk=invitation_id)
-        .first()
+        .filter(_claimable(), pk__in=invitation_ids, participant__status=Participant.Status.INVITED)
+        .order_by("pk")
     )
-    if invitation is None or invitation.participant.status != Participant.Status.INVITED:
-        return None
+
+
+def invitation_claim_for_sending(
+    *, invitation_id: int | None = None, invitation: Invitation | None = None
+) -> Claim | None:
+    """Claim the next send attempt of a live, unsent invitation: rotate its token, bump
+    ``attempts`` and the expiry with a conditional UPDATE. Returns None when there is
+    nothing to send (already sent, answered, revoked, participant gone) or another
+    run claimed it first or is sending it now. Pass an ``invitation`` loaded by
+    ``invitations_to_send`` to skip the look-up."""
+    if invitation is None:
+        found = invitations_to_send(invitation_ids=[invitation_id])
+        if not found:
+            return None
+        invitation = found[0]
     token, hashed = token_new()
     expires_at = _expiry()
     claimed = Invitation.objects.filter(
-        pk=invitation.pk, status=invitation.status, attempts=invitation.attempts
+        _claimable(), pk=invitation.pk, status=invitation.status, attempts=invitation.attempts
     ).update(token_hash=hashed, attempts=invitation.attempts + 1, expires_at=expires_at, updated_at=timezone.now())
     if claimed != 1:
         return None

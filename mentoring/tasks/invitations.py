@@ -9,7 +9,7 @@ import zoneinfo
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -69,12 +69,16 @@ def invitations_send(self, invitation_ids: list[int]) -> dict[str, int]:
     those are retried, with exponential backoff; after the last try they stay failed
     for the admin to see and resend."""
     sent, failed = 0, []
-    for invitation_id in invitation_ids:
-        claim = services.invitation_claim_for_sending(invitation_id=invitation_id)
+    # One mail-server connection for the whole batch, not one per email.
+    connection = get_connection()
+    for invitation in services.invitations_to_send(invitation_ids=invitation_ids):
+        invitation_id = invitation.pk
+        claim = services.invitation_claim_for_sending(invitation=invitation)
         if claim is None:
             continue
         try:
-            invitation_email(invitation=claim.invitation, token=claim.token).send()
+            connection.open()  # no-op once open; a failure here counts for this email
+            connection.send_messages([invitation_email(invitation=claim.invitation, token=claim.token)])
         except TRANSIENT_ERRORS as e:
             error = f"{type(e).__name__}: {e}"
             logger.warning(
@@ -85,6 +89,7 @@ def invitations_send(self, invitation_ids: list[int]) -> dict[str, int]:
         else:
             services.invitation_mark_sent(invitation=claim.invitation)
             sent += 1
+    connection.close()
     if failed:
         if self.request.retries >= self.max_retries:
             logger.error("Giving up on invitations %s after %s tries", failed, self.request.retries + 1)
