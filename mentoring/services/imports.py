@@ -260,6 +260,12 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
     done += len(unchanged)
     progress(done)
 
+    if created or updated:
+        # Bulk writes send no model signals: ask for fresh mentor suggestions explicitly.
+        from matching.services import suggestions_schedule_refresh
+
+        suggestions_schedule_refresh(program_id=job.program_id)
+
     invited: Sequence = []
     if job.send_invitations:
         invited = invitation_issue_bulk(participants=[*created, *updated, *unchanged], invited_by=job.uploaded_by)
