@@ -298,3 +298,21 @@ def test_api_adds_a_participant_and_refuses_a_duplicate(hr_admin, program):
     duplicate = api.post(url, {"email": "ana@example.com", "role": "mentor"}, format="json")
     assert duplicate.status_code == 409
     assert duplicate.json()["error"]["message"] == "ana@example.com is already in Acme Mentoring 2027."
+
+
+def test_bulk_resend_emails_only_the_selected_people_who_have_not_joined(
+    client, hr_admin, program, mailoutbox, django_capture_on_commit_callbacks
+):
+    waiting = ParticipantFactory(program=program, email="wait@acme.test")
+    joined = ParticipantFactory(program=program, email="joined@acme.test", status="active")
+    other = ParticipantFactory(program=program, email="other@acme.test")
+    client.force_login(hr_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/programs/{program.pk}/participants/bulk/",
+            {"action": "resend", "participant": [waiting.pk, joined.pk]},
+            follow=True,
+        )
+    assert "Invitations resent to 1 participant." in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["wait@acme.test"]]
+    assert not other.invitations.exists()
