@@ -39,6 +39,7 @@ dual is feasible for the full problem, so the solution is the exact optimum.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -310,15 +311,22 @@ def certify(
     """Solve on ``g``, price every pair outside it, add improving ones, repeat (see module doc)."""
     big = big_of(g.n)
     rounds = priced = added = 0
+    spent = {"flow_s": 0.0, "duals_s": 0.0, "pricing_s": 0.0}
     while True:
         rounds += 1
+        t0 = time.perf_counter()
         match = solve_flow(g, cap)
+        t1 = time.perf_counter()
         u, v = duals(g, match, cap)
+        t2 = time.perf_counter()
+        spent["flow_s"] += t1 - t0
+        spent["duals_s"] += t2 - t1
         check = np.flatnonzero((g.bound >= 0) & (u < big + g.bound))
         if len(check) == 0:
             break
         priced += len(check)
         new_r, new_c, new_s = _price(scorer, rows, cols, g, u, v, check, k, margin, tick)
+        spent["pricing_s"] += time.perf_counter() - t2
         if not new_r:
             break
         nr, nc, ns = np.concatenate(new_r), np.concatenate(new_c), np.concatenate(new_s)
@@ -327,6 +335,7 @@ def certify(
         g.c = np.concatenate([g.c, nc])
         g.centi = np.concatenate([g.centi, ns])
     g.stats.update({"rounds": rounds, "rows_priced": priced, "pairs_added": added, "edges": len(g.r)})
+    g.stats.update({key: round(val, 3) for key, val in spent.items()})
     return match, g
 
 

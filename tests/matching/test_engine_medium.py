@@ -48,6 +48,7 @@ def test_small_k_forces_certification_rounds(inp: MatchInput, k: int) -> None:
     match, g = assign.certify(sc, rows, cols, cap, g, k)
     assert g.stats["pairs_added"] > 0 and g.stats["rounds"] >= 2
     assert len(g.r) == edges_before + g.stats["pairs_added"]
+    assert len(set(zip(g.r.tolist(), g.c.tolist(), strict=True))) == len(g.r)  # no pair twice
     dense = assign.dense_graph(sc, rows, cols)
     best = _totals(assign.solve_flow(dense, cap), dense)
     assert _totals(match, g) == best
