@@ -46,8 +46,9 @@ def _offset_minutes(tz: ZoneInfo, day: date, minute: int) -> int:
     return int(off.total_seconds() // 60) if off is not None else 0
 
 
+@lru_cache(maxsize=4096)
 def week_mask(sig: Signature) -> np.ndarray:
-    """Boolean mask over the UTC reference week (minutes) for one signature."""
+    """Boolean mask over the UTC reference week (minutes) for one signature (cached: read-only)."""
     tz_name, start, end, days = sig
     tz = _zone(tz_name)
     mask = np.zeros(WEEK_MINUTES, dtype=bool)
@@ -61,6 +62,7 @@ def week_mask(sig: Signature) -> np.ndarray:
         utc_start = d * 1440 + start - _offset_minutes(tz, day, start)
         idx = (np.arange(utc_start, utc_start + length)) % WEEK_MINUTES
         mask[idx] = True
+    mask.setflags(write=False)
     return mask
 
 

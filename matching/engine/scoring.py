@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,9 @@ from .types import InvalidInput, MatchInput, Person
 PENALTY = -1000.0  # far below any valid total (0..1), so invalid pairs stay negative
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(s: str) -> str:
+    """Normalised tag / language / department / answer (cached: cohorts repeat them a lot)."""
     return " ".join(s.strip().casefold().split())
 
 
