@@ -227,9 +227,8 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
-@tenant_view(admin=True)
-def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def _invitation_action(request: HttpRequest, pk: int, invitation_pk: int, act, success: str) -> HttpResponse:
+    """Run one admin action on an invitation of this program and answer with its row."""
     program = _program(request, pk)
     invitation = get_for_org(
         Invitation.objects.filter(participant__program=program).select_related("participant"),
@@ -237,42 +236,31 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
         pk=invitation_pk,
     )
     try:
-        services.invitation_resend(invitation=invitation, actor=request.user)
+        act(invitation=invitation, actor=request.user)
     except DomainError as e:
         return _row_response(
             request, program, invitation.participant_id, level=messages.ERROR, message=e.message, status=e.status_code
         )
-    return _row_response(
-        request,
-        program,
-        invitation.participant_id,
-        level=messages.SUCCESS,
-        message=f"A new invitation is on its way to {invitation.participant.email}. The previous link no longer works.",
-    )
+    message = success.format(email=invitation.participant.email)
+    return _row_response(request, program, invitation.participant_id, level=messages.SUCCESS, message=message)
+
+
+@require_POST
+@tenant_view(admin=True)
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    return _invitation_action(
+        request, pk, invitation_pk, services.invitation_resend,
+        "A new invitation is on its way to {email}. The previous link no longer works.",
+    )  # fmt: skip
 
 
 @require_POST
 @tenant_view(admin=True)
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    program = _program(request, pk)
-    invitation = get_for_org(
-        Invitation.objects.filter(participant__program=program).select_related("participant"),
-        request.organization,
-        pk=invitation_pk,
-    )
-    try:
-        services.invitation_revoke(invitation=invitation, actor=request.user)
-    except DomainError as e:
-        return _row_response(
-            request, program, invitation.participant_id, level=messages.ERROR, message=e.message, status=e.status_code
-        )
-    return _row_response(
-        request,
-        program,
-        invitation.participant_id,
-        level=messages.SUCCESS,
-        message=f"The invitation for {invitation.participant.email} is revoked; its link no longer works.",
-    )
+    return _invitation_action(
+        request, pk, invitation_pk, services.invitation_revoke,
+        "The invitation for {email} is revoked; its link no longer works.",
+    )  # fmt: skip
 
 
 def _participant_ids(request: HttpRequest) -> list[int] | None:
