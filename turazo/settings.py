@@ -202,6 +202,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "turazo.core.tasks.heartbeat", "schedule": 60.0},
     "invitations-expire": {"task": "mentoring.invitations_expire", "schedule": 15 * 60.0},
+    "imports-purge-stale": {"task": "mentoring.imports_purge_stale", "schedule": 6 * 60 * 60.0},
 }
 
 # --- REST API ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ wait on each other's row lock. SQLite allows one writer at a time, so there
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -284,3 +285,14 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+STALE_PREVIEW_AGE = datetime.timedelta(days=7)
+
+
+def imports_purge_stale(*, now: datetime.datetime | None = None) -> int:
+    """Delete previews nobody confirmed within a week: they hold a whole uploaded
+    file (people's names and emails) that nothing will ever use. Returns how many."""
+    cutoff = (now or timezone.now()) - STALE_PREVIEW_AGE
+    deleted, _ = ImportJob.objects.filter(status=ImportJob.Status.PREVIEWED, created_at__lt=cutoff).delete()
+    return deleted

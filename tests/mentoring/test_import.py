@@ -388,3 +388,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, program):
     response = client.get(reverse("import-upload", args=[program.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_week_old_unconfirmed_previews_are_purged_and_others_kept(program):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentoring.models import ImportJob
+    from mentoring.services.imports import imports_purge_stale
+
+    def job(status: str, age_days: int) -> ImportJob:
+        j = ImportJob.objects.create(
+            organization=program.organization, program=program, filename="x.csv", content="email,role\n",
+            content_sha256="0" * 64, status=status,
+        )  # fmt: skip
+        ImportJob.objects.filter(pk=j.pk).update(created_at=timezone.now() - timedelta(days=age_days))
+        return j
+
+    old_preview, fresh_preview, old_done = job("previewed", 8), job("previewed", 2), job("done", 30)
+    assert imports_purge_stale() == 1
+    assert set(ImportJob.objects.values_list("pk", flat=True)) == {fresh_preview.pk, old_done.pk}
+    assert not ImportJob.objects.filter(pk=old_preview.pk).exists()
