@@ -28,19 +28,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-# This file is itself named "matching": make sure ``import matching`` finds the
-# project package (repo root), not this script's directory.
-_HERE = Path(__file__).resolve().parent
-_ROOT = _HERE.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_ROOT))
+# This file is itself named "matching": put the repo root first on sys.path so
+# ``import matching`` finds the project package, not this script.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from bench.synthetic import SIZES, sized  # noqa: E402
-from matching.engine import assign, run  # noqa: E402
-from matching.engine.core import DEFAULT_K  # noqa: E402
-from matching.engine.scoring import Scorer  # noqa: E402
+from bench.synthetic import SIZES, sized
+from matching.engine import assign, run
+from matching.engine.core import DEFAULT_K
+from matching.engine.scoring import Scorer
 
 DENSE_SIZES = {"1k", "10k"}
 PKG_SIZES = {"1k"}

@@ -12,7 +12,15 @@ from . import assign
 from .explain import unmatched_reasons
 from .scoring import Scorer
 from .stable import deferred_acceptance
-from .types import InvalidInput, MatchCancelled, MatchInput, MatchResult, Proposal, Unmatched
+from .types import (
+    Algorithm,
+    InvalidInput,
+    MatchCancelled,
+    MatchInput,
+    MatchResult,
+    Proposal,
+    Unmatched,
+)
 
 DEFAULT_K = 40  # candidate mentors per mentee for "optimal"; exactness does not depend on it
 STABLE_FIRST = 20  # initial preference-list length for "stable" (extended lazily)
@@ -124,7 +132,7 @@ def _stats(proposals: list[Proposal], unmatched: list[Unmatched]) -> dict[str, A
 def run(
     inp: MatchInput,
     *,
-    algorithm: str,
+    algorithm: Algorithm,
     k: int = 10,
     progress: Callable[[str, float], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,

@@ -29,6 +29,7 @@ Languages: a person with no language listed is compatible with everyone.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ class Scorer:
         for label, people in (("mentee", self.mentees), ("mentor", self.mentors)):
             ids = [p.id for p in people]
             if len(set(ids)) != len(ids):
-                dup = next(x for x, y in zip(ids, ids[1:], strict=False) if x == y)
+                dup = next(x for x, y in itertools.pairwise(ids) if x == y)
                 raise InvalidInput(f"duplicate {label} id {dup}")
         self.n, self.m = len(self.mentees), len(self.mentors)
         self.mentee_pos = {p.id: i for i, p in enumerate(self.mentees)}

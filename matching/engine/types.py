@@ -110,7 +110,7 @@ class MatchResult:
     timings: dict[str, float]
 
 
-class MatchCancelled(Exception):  # noqa: N818 - public name fixed by the API contract
+class MatchCancelled(Exception):
     """Raised when ``should_cancel()`` returned True between two chunks."""
 
 

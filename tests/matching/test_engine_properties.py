@@ -8,7 +8,16 @@ from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from matching.engine import InvalidInput, MatchInput, MatchResult, Person, Rules, Weights, run, score_pairs
+from matching.engine import (
+    InvalidInput,
+    MatchInput,
+    MatchResult,
+    Person,
+    Rules,
+    Weights,
+    run,
+    score_pairs,
+)
 
 LANGS = [(), ("english",), ("portuguese",), ("english", "spanish")]
 TEXTS = ["", "negotiation hiring", "python sql data", "leadership negotiation", "public speaking", "data leadership"]
