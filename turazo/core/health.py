@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+import celery
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.contrib.celery import Ping
@@ -41,12 +42,21 @@ class Beat(HealthCheck):
             raise ServiceUnavailable(f"Last heartbeat {beat.seen_at:%Y-%m-%d %H:%M} UTC: beat or workers are down.")
 
 
+@dataclasses.dataclass
+class Workers(Ping):
+    """At least one Celery worker answers a ping on the task queue. Answers as soon as
+    the first worker replies (the filesystem transport of the embedded default polls slowly)."""
+
+    app: celery.Celery = dataclasses.field(default_factory=lambda: celery_app, repr=False)
+    timeout: datetime.timedelta = dataclasses.field(default=datetime.timedelta(seconds=6), repr=False)
+    limit: int | None = dataclasses.field(default=1, repr=False)
+
+
 class TurazoHealthView(HealthCheckView):
     tenant_exempt = "service status only"
     checks = (
         "health_check.checks.Database",
         Broker,
-        # limit=1 answers as soon as one worker replies; the filesystem transport polls slowly.
-        (Ping, {"app": celery_app, "timeout": datetime.timedelta(seconds=6), "limit": 1}),
+        Workers,
         Beat,
     )
