@@ -1,0 +1,80 @@
+"""WCAG 2.1 A/AA checks with axe-core on the pages each kind of user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from mentoring.models import Participant, Program
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+        for v in result["violations"]
+    ]
+
+
+def _sign_in(page, base: str, email: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("turazo-demo-2026")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo")
+    return Program.objects.get()
+
+
+def _check(page, base: str, paths: list[str]) -> dict[str, list[str]]:
+    problems = {}
+    for path in paths:
+        page.goto(base + path)
+        found = _violations(page)
+        if found:
+            problems[path] = found
+    return problems
+
+
+def test_public_pages_have_no_wcag_violations(page, live_server):
+    assert (
+        _check(page, live_server.url, ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]) == {}
+    )
+
+
+def test_hr_admin_pages_have_no_wcag_violations(page, live_server, demo):
+    _sign_in(page, live_server.url, "hr@northwind.example")
+    pk = demo.pk
+    paths = [
+        "/dashboard/", "/programs/", "/programs/new/", f"/programs/{pk}/", f"/programs/{pk}/edit/",
+        f"/programs/{pk}/participants/", f"/programs/{pk}/import/", f"/programs/{pk}/invitations/",
+        f"/programs/{pk}/questions/", f"/programs/{pk}/matching/", "/skills/", "/preferences/",
+    ]  # fmt: skip
+    assert _check(page, live_server.url, paths) == {}
+
+
+def test_mentee_and_mentor_pages_have_no_wcag_violations(page, live_server, demo):
+    mentee = Participant.objects.get(email="mentee1@northwind.example")
+    _sign_in(page, live_server.url, "mentee1@northwind.example")
+    assert (
+        _check(
+            page,
+            live_server.url,
+            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/"],
+        )
+        == {}
+    )
+    page.context.clear_cookies()
+    mentor = Participant.objects.get(email="mentor1@northwind.example")
+    _sign_in(page, live_server.url, "mentor1@northwind.example")
+    assert _check(page, live_server.url, ["/dashboard/", f"/participations/{mentor.pk}/profile/"]) == {}
