@@ -78,3 +78,19 @@ def test_mentee_and_mentor_pages_have_no_wcag_violations(page, live_server, demo
     mentor = Participant.objects.get(email="mentor1@northwind.example")
     _sign_in(page, live_server.url, "mentor1@northwind.example")
     assert _check(page, live_server.url, ["/dashboard/", f"/participations/{mentor.pk}/profile/"]) == {}
+
+
+def test_keyboard_user_skips_to_content_and_signs_in_without_a_mouse(page, live_server, demo, shot):
+    page.goto(live_server.url + "/accounts/login/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.get_by_label("Email").focus()
+    page.keyboard.type("hr@northwind.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type("turazo-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard/")
+    shot(page, "keyboard-dashboard")
