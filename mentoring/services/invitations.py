@@ -492,30 +492,51 @@ def invitation_account_exists(*, invitation: Invitation) -> bool:
     return User.objects.filter(email__iexact=invitation.participant.email).exists()
 
 
+def _unclaimed(user: User | None) -> bool:
+    """Nobody has ever used this account: it never signed in and no address of it was
+    ever verified. Sign-up is open, so anyone may have created it with the invited
+    address and a password of their choosing; the invitee claims it by choosing the
+    password (see ``invitation_accept_with_signup``) instead of signing in with it."""
+    return (
+        user is not None
+        and user.last_login is None
+        and not EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+
+
+def invitation_account_unclaimed(*, invitation: Invitation) -> bool:
+    return _unclaimed(User.objects.filter(email__iexact=invitation.participant.email).first())
+
+
 def invitation_prove_mailbox(*, token: str) -> None:
     """Someone with a live invitation link chose Accept while signed out, and an account
-    with the invited address exists: the link proves they read that mailbox, so mark the
-    address verified; otherwise an account that never confirmed its email could not sign
-    in to accept. Signing in still needs the password."""
+    with the invited address exists that has signed in before: the link proves they
+    read that mailbox, so mark the address verified. Signing in still needs the password.
+
+    A never-used account is left alone: verifying it would let whoever set its
+    password (not necessarily the mailbox's owner) sign in; the invitee claims it."""
     invitation = invitation_lookup(token=token)
     if invitation_closed_message(invitation):
         return
     user = User.objects.filter(email__iexact=invitation.participant.email).first()
-    if user is not None:
+    if user is not None and not _unclaimed(user):
         _mark_email_verified(user=user, email=invitation.participant.email)
 
 
 @transaction.atomic
 def invitation_accept_with_signup(*, token: str, full_name: str, password: str) -> tuple[User, Invitation]:
     """Create the invited person's account (email verified: the token proves the mailbox)
-    and accept the invitation, all or nothing."""
+    and accept the invitation, all or nothing. A never-used account with the invited
+    address is claimed: its name and password are replaced by the invitee's."""
     invitation = _lock_answerable(token)
     email = invitation.participant.email.lower()
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is not None and not _unclaimed(existing):
         raise Conflict(
             f"An account for {email} already exists. Sign in to accept the invitation.", code="account_exists"
         )
-    user = User(email=email, full_name=full_name.strip())
+    user = existing or User(email=email)
+    user.full_name = full_name.strip()
     try:
         validate_password(password, user)
     except ValidationError as e:
@@ -528,5 +549,11 @@ def invitation_accept_with_signup(*, token: str, full_name: str, password: str) 
         raise Conflict(
             f"An account for {email} already exists. Sign in to accept the invitation.", code="account_exists"
         )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if existing is not None:
+        # Addresses someone else may have attached, unproven, go with the old password.
+        EmailAddress.objects.filter(user=user, verified=False).exclude(email__iexact=email).delete()
+        EmailAddress.objects.filter(user=user).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
+    )
     return user, invitation_accept(token=token, user=user)

@@ -106,6 +106,8 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         if action != "accept":
             status, error = 400, "Choose Accept or Decline."
         elif not user.is_authenticated:
+            if services.invitation_account_unclaimed(invitation=invitation):
+                return redirect("invitation-signup", token=token)
             if services.invitation_account_exists(invitation=invitation):
                 services.invitation_prove_mailbox(token=token)
                 messages.info(
@@ -150,7 +152,9 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("invitation-detail", token=token)
     here = reverse("invitation-detail", args=[token])
-    if services.invitation_account_exists(invitation=invitation):
+    if services.invitation_account_exists(invitation=invitation) and not services.invitation_account_unclaimed(
+        invitation=invitation
+    ):
         messages.info(request, f"You already have an account as {invitation.participant.email}: sign in to accept.")
         return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
 
