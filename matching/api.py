@@ -171,9 +171,10 @@ class ProposalViewSet(TenantViewSetMixin, mixins.ListModelMixin, viewsets.Generi
     @action(detail=True, methods=["post"])
     def swap(self, request: Request, run_id: str, pk: str) -> Response:
         """Give the mentee another mentor (400 if a hard rule forbids it, 409 if the mentor is full)."""
+        proposal = self.get_object()  # 404 across organizations before any 400 about the body
         body = SwapSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         proposal = services.proposal_swap(
-            proposal=self.get_object(), mentor_id=body.validated_data["mentor"], actor=request.user
+            proposal=proposal, mentor_id=body.validated_data["mentor"], actor=request.user
         )
         return Response(ProposalSerializer(proposal).data)

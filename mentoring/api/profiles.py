@@ -162,6 +162,10 @@ class QuestionViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
             self._program = get_for_org(Program, self.request.organization, pk=self.kwargs["program_id"])
         return self._program
 
+    def check_parent_objects(self) -> None:
+        if not getattr(self, "swagger_fake_view", False):
+            self.program  # noqa: B018 - fetched for its 404
+
     def get_tenant_queryset(self):
         return Question.objects.filter(program=self.program).select_related("program")
 

@@ -85,6 +85,10 @@ class ParticipantViewSet(
     serializer_class = ParticipantSerializer
     permission_classes = [IsOrganizationAdmin]
 
+    def check_parent_objects(self) -> None:
+        if not getattr(self, "swagger_fake_view", False):
+            self.program()
+
     def program(self) -> Program:
         if not hasattr(self, "_program"):
             self._program = get_object_or_404(

@@ -73,6 +73,11 @@ class TenantViewSetMixin:
         request.membership = request._request.membership = membership
         request.organization = request._request.organization = membership.organization if membership else None
         super().initial(request, *args, **kwargs)
+        self.check_parent_objects()
+
+    def check_parent_objects(self) -> None:
+        """Nested routes (``programs/<id>/...``) fetch their parent here, so a caller
+        from another organization gets 404 before any body validation answers 400."""
 
     def get_tenant_queryset(self):
         return self.queryset.all()
