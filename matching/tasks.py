@@ -14,6 +14,7 @@ from django.utils import timezone
 from matching import services
 from matching.engine import InvalidInput
 from matching.models import MatchProposal
+from turazo.core.mail import subject_line
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def match_published_emails(proposal: MatchProposal) -> list[EmailMultiAlternativ
             "link": link,
         }
         message = EmailMultiAlternatives(
-            subject=f"Your {role} in {program.name}: {other.display_name}",
+            subject=subject_line(f"Your {role} in {program.name}: {other.display_name}"),
             body=render_to_string("emails/match_published.txt", context),
             to=[person.user.email if person.user_id else person.email],
         )

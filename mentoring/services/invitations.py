@@ -426,7 +426,10 @@ def _lock_answerable(token: str) -> Invitation:
 
 def invitation_email_matches(*, invitation: Invitation, user: User) -> bool:
     email = invitation.participant.email.lower()
-    return user.email.lower() == email or EmailAddress.objects.filter(user=user, email__iexact=email).exists()
+    return (
+        user.email.lower() == email
+        or EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
 
 
 def _mark_email_verified(*, user: User, email: str) -> None:

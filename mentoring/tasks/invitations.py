@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentoring.models import Invitation
 from mentoring.services import invitations as services
+from turazo.core.mail import subject_line
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def invitation_email(*, invitation: Invitation, token: str) -> EmailMultiAlterna
         "zone_name": str(zone),
     }
     message = EmailMultiAlternatives(
-        subject=f"You're invited to {program.name} as a {context['role']}",
+        subject=subject_line(f"You're invited to {program.name} as a {context['role']}"),
         body=render_to_string("emails/invitation.txt", context),
         to=[participant.email],
     )

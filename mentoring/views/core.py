@@ -49,13 +49,11 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @tenant_view(allow_no_organization=True)
 def organization_switch(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("organization", "")
     membership = (
-        Membership.objects.filter(user=request.user, pk=request.POST.get("membership"))
-        .select_related("organization")
-        .first()
-        or Membership.objects.filter(user=request.user, organization_id=request.POST.get("organization") or 0)
-        .select_related("organization")
-        .first()
+        Membership.objects.filter(user=request.user, organization_id=int(wanted)).select_related("organization").first()
+        if wanted.isdigit()
+        else None
     )
     if membership is None:
         messages.error(request, "You are not a member of that organization.")

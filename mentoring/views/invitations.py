@@ -202,7 +202,13 @@ def _row_response(
 ) -> HttpResponse:
     """htmx: the updated row plus the message (out of band); otherwise back to the list."""
     if request.htmx:
-        context = {"program": program, "p": _row(program, participant_pk), "message": message, "level": level}
+        try:
+            row = _row(program, participant_pk)
+        except Participant.DoesNotExist:
+            # The participant left the table (removed meanwhile): reload the whole list.
+            messages.add_message(request, level, message)
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        context = {"program": program, "p": row, "message": message, "level": level}
         return render(request, "mentoring/invitations/_row_response.html", context, status=status)
     messages.add_message(request, level, message)
     return redirect("invitation-list", pk=program.pk)

@@ -95,3 +95,11 @@ def test_navigation_adapts_to_roles(client, hr_admin, mentee):
     client.force_login(hr_admin)
     page = client.get("/dashboard/").content.decode()
     assert 'id="admin-h"' in page and "Your mentoring" not in page
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1 OR 1=1", "-3"])
+def test_switching_with_a_malformed_organization_id_is_refused_not_a_500(client, hr_admin, value):
+    client.force_login(hr_admin)
+    response = client.post("/organizations/switch/", {"organization": value}, follow=True)
+    assert response.status_code == 200
+    assert "You are not a member of that organization." in response.content.decode()
