@@ -413,6 +413,9 @@ def invitation_closed_message(invitation: Invitation) -> str | None:
 
 def _lock_answerable(token: str) -> Invitation:
     invitation = invitation_lookup(token=token)
+    # Lock the participant before the invitation, the order resends and issues use,
+    # so an accept racing a resend waits instead of deadlocking.
+    list(Participant.objects.select_for_update().filter(pk=invitation.participant_id).values_list("pk", flat=True))
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("participant__program", "organization", "invited_by")

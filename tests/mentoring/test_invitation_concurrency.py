@@ -99,3 +99,40 @@ def test_concurrent_resends_leave_exactly_one_live_invitation(invitation, hr_adm
     assert all(isinstance(r, int) for r in results), results
     assert Invitation.objects.filter(participant=invitation.participant, status__in=Invitation.LIVE).count() == 1
     assert Invitation.objects.filter(participant=invitation.participant, status="revoked").count() == 10
+
+
+def test_an_accept_racing_a_resend_never_deadlocks(program, hr_admin, organization):
+    """Both lock the participant first, then the invitation: one waits for the other,
+    and the outcome is consistent whichever wins."""
+    from django.db.utils import OperationalError
+
+    from mentoring.services.invitations import invitation_accept
+    from turazo.core.errors import Conflict
+
+    for round_ in range(5):
+        token, hashed = token_new()
+        participant = ParticipantFactory(program=program, email=f"race{round_}@acme.test")
+        sent = InvitationFactory(participant=participant, token_hash=hashed, status="sent")
+        user = UserFactory(email=f"race{round_}@acme.test")
+
+        def work(i, prepared, token=token, user=user, sent=sent):
+            if prepared is None:
+                return True
+            try:
+                if i == 0:
+                    invitation_accept(token=token, user=user)
+                else:
+                    invitation_resend(invitation=Invitation.objects.get(pk=sent.pk), actor=hr_admin)
+            except Conflict as e:
+                return e
+            return "ok"
+
+        results = _together(2, work)
+        assert not any(isinstance(r, OperationalError) for r in results), results
+        assert all(r == "ok" or isinstance(r, Conflict) for r in results), results
+        participant.refresh_from_db()
+        live = Invitation.objects.filter(participant=participant, status__in=Invitation.LIVE).count()
+        if participant.status == "active":  # the accept won: nothing live is left to answer
+            assert Invitation.objects.filter(participant=participant, status="accepted").count() == 1
+        else:  # the resend won: the old link is dead and exactly one new one is live
+            assert live == 1
