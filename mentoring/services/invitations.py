@@ -2,10 +2,10 @@
 
 Token scheme
 ------------
-The raw token exists only in the email. A new invitation row gets a *placeholder*
+The raw token exists only in the email. A new invitation row gets an *unusable*
 hash (the SHA-256 of a random token nobody ever sees), so the row can exist before
 any email is sent and ``token_hash`` stays unique and non-null. The send task
-(``invitation_send_one``) generates the real token and, in one conditional UPDATE,
+(``invitations_send``) generates the real token and, in one conditional UPDATE,
 stores its hash, bumps ``attempts`` and the expiry, *claiming* that attempt:
 
 * a second run of the task for the same invitation sees either a different
@@ -156,7 +156,7 @@ def invitation_issue_bulk(*, participants: Sequence[Participant], invited_by: Us
             Invitation(
                 participant_id=pk,
                 organization_id=organization_id,
-                token_hash=token_new()[1],  # placeholder: the send task sets the real one
+                token_hash=token_new()[1],  # unusable until the send task sets the real one
                 expires_at=expires_at,
                 invited_by=invited_by,
             )

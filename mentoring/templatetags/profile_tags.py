@@ -13,12 +13,13 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def my_participations(context: template.Context, role: str) -> list[Participant]:
     """The current user's live participations as ``role`` in the current organization, each
-    with its ``active_mentorships`` (two queries)."""
+    with its ``active_mentorships`` and, on each of those, the ``partner`` (the other
+    person). Two queries."""
     request = context.get("request")
     organization = getattr(request, "organization", None)
     if request is None or organization is None or not request.user.is_authenticated:
         return []
-    return list(
+    participations = list(
         Participant.objects.for_organization(organization)
         .filter(user=request.user, role=role, status__in=[Participant.Status.INVITED, Participant.Status.ACTIVE])
         .select_related("program")
@@ -31,3 +32,7 @@ def my_participations(context: template.Context, role: str) -> list[Participant]
         )
         .order_by("-program__start_date", "program__name")
     )
+    for participation in participations:
+        for mentorship in participation.active_mentorships:
+            mentorship.partner = mentorship.mentor if role == "mentee" else mentorship.mentee
+    return participations
