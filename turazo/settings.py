@@ -106,6 +106,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth rate limits need a shared one in production) -------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if not REDIS_URL and not DEBUG:
+    # allauth's rate limits count in the cache: per-process memory would let each
+    # gunicorn worker allow its own quota.
+    raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off (e.g. redis://redis:6379/0).")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

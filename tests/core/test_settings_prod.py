@@ -47,3 +47,8 @@ def test_production_refuses_the_development_key():
 def test_production_requires_an_email_url():
     env = {k: v for k, v in PROD_ENV.items() if k != "EMAIL_URL"}
     assert "EMAIL_URL must be set" in _manage("check", env=env).stderr
+
+
+def test_production_requires_a_shared_cache_for_rate_limits():
+    env = {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"}
+    assert "REDIS_URL must be set" in _manage("check", env=env).stderr
