@@ -74,6 +74,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @tenant_view(admin=True)
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_org(selectors.programs_with_counts(request.organization), request.organization, pk=pk)
+    if request.htmx:  # the funnel polls for fresh counts
+        return render(request, "mentoring/programs/_funnel.html", {"program": program})
     next_steps = [(s, Program.Status(s).label) for s in Program.TRANSITIONS[program.status]]
     return render(request, "mentoring/programs/detail.html", {"program": program, "next_steps": next_steps})
 

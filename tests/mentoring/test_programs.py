@@ -316,3 +316,13 @@ def test_bulk_resend_emails_only_the_selected_people_who_have_not_joined(
     assert "Invitations resent to 1 participant." in response.content.decode()
     assert [m.to for m in mailoutbox] == [["wait@acme.test"]]
     assert not other.invitations.exists()
+
+
+def test_program_funnel_refreshes_itself_with_fresh_counts(client, hr_admin, program):
+    client.force_login(hr_admin)
+    page = client.get(f"/programs/{program.pk}/").content.decode()
+    assert 'hx-trigger="every 15s"' in page
+    ParticipantFactory.create_batch(2, program=program, role="mentor")
+    partial = client.get(f"/programs/{program.pk}/", HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.content.decode()
+    assert partial.context["program"].mentor_count == 2
