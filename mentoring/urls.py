@@ -15,7 +15,7 @@ urlpatterns = [
     path("organizations/switch/", core.organization_switch, name="organization-switch"),
     path("preferences/", core.preferences, name="preferences"),
     # Programs and participants (HR admins)
-    path("programs/", programs.program_list, name="program-list"),
+    path("programs/", programs.ProgramListView.as_view(), name="program-list"),
     path("programs/new/", programs.program_create, name="program-create"),
     path("programs/<int:pk>/", programs.program_detail, name="program-detail"),
     path("programs/<int:pk>/edit/", programs.program_edit, name="program-edit"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 
 from mentoring import selectors
 from mentoring.exports import participants_csv
@@ -19,7 +20,7 @@ from mentoring.forms import ParticipantAddForm, ParticipantFilterForm, ProgramFo
 from mentoring.models import Participant, Program
 from mentoring.services import programs as program_services
 from turazo.core.errors import DomainError
-from turazo.core.tenancy import get_for_org, tenant_view
+from turazo.core.tenancy import TenantViewMixin, get_for_org, tenant_view
 
 PAGE_SIZE = 50
 
@@ -32,10 +33,15 @@ def _apply_errors(form, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
-@tenant_view(admin=True)
-def program_list(request: HttpRequest) -> HttpResponse:
-    programs = selectors.programs_with_counts(request.organization)
-    return render(request, "mentoring/programs/list.html", {"programs": programs})
+class ProgramListView(TenantViewMixin, ListView):
+    """The organization's programs with their counts (one query)."""
+
+    admin_required = True
+    template_name = "mentoring/programs/list.html"
+    context_object_name = "programs"
+
+    def get_queryset(self):
+        return selectors.programs_with_counts(self.request.organization)
 
 
 @tenant_view(admin=True)

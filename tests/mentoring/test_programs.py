@@ -326,3 +326,13 @@ def test_program_funnel_refreshes_itself_with_fresh_counts(client, hr_admin, pro
     partial = client.get(f"/programs/{program.pk}/", HTTP_HX_REQUEST="true")
     assert "<html" not in partial.content.decode()
     assert partial.context["program"].mentor_count == 2
+
+
+def test_program_list_shows_only_this_organizations_programs_and_sends_anonymous_to_login(
+    client, hr_admin, program, other_organization
+):
+    ProgramFactory(organization=other_organization, name="Globex secret program")
+    assert client.get("/programs/")["Location"].startswith("/accounts/login/")
+    client.force_login(hr_admin)
+    names = [p.name for p in client.get("/programs/").context["programs"]]
+    assert names == ["Acme Mentoring 2027"]
