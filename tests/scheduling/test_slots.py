@@ -271,7 +271,7 @@ def test_naive_now_is_rejected() -> None:
 
 
 def test_the_slot_modules_do_not_import_django() -> None:
-    code = "import sys, scheduling.slots; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    code = "import sys, scheduling.slots, scheduling.ics; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "[]"
