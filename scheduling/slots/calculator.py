@@ -212,14 +212,14 @@ def check_slot(q: SlotQuery, *, now: datetime, start: datetime) -> SlotProblem |
     s = to_epoch_floor(start)
     if s != to_epoch_ceil(start):
         return SlotProblem.OFF_GRID
-    e = s + rules.length_s
-    off = segments(q.mentor.zone, s, s + 1)[0][2]
-    if (s + off) % rules.grid_s:
-        return SlotProblem.OFF_GRID
     if s < first:
         return SlotProblem.TOO_SOON
     if s >= stop:
         return SlotProblem.TOO_FAR
+    e = s + rules.length_s
+    off = segments(q.mentor.zone, s, s + 1)[0][2]
+    if (s + off) % rules.grid_s:
+        return SlotProblem.OFF_GRID
     if not _covers(_expand(q.mentor, s, e), s, e):
         return SlotProblem.MENTOR_UNAVAILABLE
     if q.mentee is not None and not _covers(_expand(q.mentee, s, e), s, e):

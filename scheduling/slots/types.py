@@ -29,11 +29,12 @@ class Slot(NamedTuple):
 
 
 class SlotProblem(enum.Enum):
-    """Why one given start is not bookable (see ``check_slot``), in the order they are checked."""
+    """Why one given start is not bookable (see ``check_slot``), in the order they are checked
+    (a start that is not a whole second is OFF_GRID before anything else)."""
 
-    OFF_GRID = "off_grid"
     TOO_SOON = "too_soon"
     TOO_FAR = "too_far"
+    OFF_GRID = "off_grid"
     MENTOR_UNAVAILABLE = "mentor_unavailable"
     MENTEE_UNAVAILABLE = "mentee_unavailable"
     MENTOR_BUSY = "mentor_busy"
@@ -46,9 +47,9 @@ class SlotProblem(enum.Enum):
 
 
 _PROBLEM_MESSAGES = {
-    SlotProblem.OFF_GRID: "This start time is not one of the offered times. Pick a time from the list of free slots.",
     SlotProblem.TOO_SOON: "This time is too soon: sessions need more notice. Pick a later time.",
     SlotProblem.TOO_FAR: "This time is too far ahead: it is beyond the booking horizon. Pick an earlier time.",
+    SlotProblem.OFF_GRID: "This start time is not one of the offered times. Pick a time from the list of free slots.",
     SlotProblem.MENTOR_UNAVAILABLE: "The mentor is not available at this time. Pick another free slot.",
     SlotProblem.MENTEE_UNAVAILABLE: "The mentee is not available at this time. Pick another free slot.",
     SlotProblem.MENTOR_BUSY: "The mentor already has a session at or near this time. Pick another free slot.",
@@ -194,9 +195,12 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 def _busy_seconds(items: Iterable[Busy], who: str) -> tuple[tuple[int, int], ...]:
     out = []
     for item in items:
-        if not (isinstance(item, (tuple, list)) and len(item) == 2 and all(isinstance(x, datetime) for x in item)):
+        try:
+            start, end = item
+        except (TypeError, ValueError):
+            start = end = None
+        if not (isinstance(start, datetime) and isinstance(end, datetime)):
             raise InvalidInput(f"{who} sessions must be (start, end) datetime pairs, got {item!r}.")
-        start, end = item
         if start.utcoffset() is None or end.utcoffset() is None:
             raise InvalidInput(f"{who} session {start} - {end} needs time-zone-aware datetimes (use UTC).")
         if end <= start:

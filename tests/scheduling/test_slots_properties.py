@@ -146,7 +146,7 @@ def cases(draw: st.DrawFn) -> tuple[SlotQuery, datetime]:
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=300)
 @given(cases())
 def test_free_slots_are_exactly_the_free_grid_slots_of_the_reference(case: tuple[SlotQuery, datetime]) -> None:
     q, now = case
