@@ -46,6 +46,7 @@ lint: install-dev
 bench: install-dev
 	$(PY) bench/import.py
 	$(PY) bench/matching.py
+	$(PY) bench/scheduling.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache
