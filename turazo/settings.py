@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,9 +146,16 @@ ACCOUNT_ADAPTER = "turazo.core.accounts.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Turazo] "
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"
+CSRF_FAILURE_VIEW = "turazo.core.error_pages.csrf_failure"
 
 # --- Internationalisation -----------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Every user-facing string goes through gettext, so a translation is a new locale/ folder
+# and a line in LANGUAGES. The viewer's language comes from the browser (LocaleMiddleware);
+# dates and times use the language's formats in turazo/formats/, in the viewer's zone.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["turazo.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
