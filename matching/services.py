@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching import selectors
 from matching.engine import InvalidInput, MatchCancelled, Proposal, explain, score_pairs
@@ -341,9 +343,13 @@ def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposa
     busy = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).count()
     free = mentor.effective_capacity - busy
     if pins_elsewhere >= free:
+        pinned = ngettext("%(count)d pinned mentee", "%(count)d pinned mentees", pins_elsewhere) % {
+            "count": pins_elsewhere
+        }
+        places = ngettext("%(count)d free place", "%(count)d free places", free) % {"count": free}
         raise Conflict(
-            f"{mentor.display_name} already has {pins_elsewhere} pinned mentee(s) and {free} free place(s); "
-            "unpin one of them or raise their capacity first."
+            _("%(mentor)s already has %(pinned)s and %(places)s; unpin one of them or raise their capacity first.")
+            % {"mentor": mentor.display_name, "pinned": pinned, "places": places}
         )
     PairRule.objects.filter(program=run.program, mentee=proposal.mentee_id, kind=PairRule.Kind.PIN).exclude(
         mentor=proposal.mentor_id
@@ -512,11 +518,22 @@ class PublishResult:
     @property
     def message(self) -> str:
         if not self.created and self.already_published:
-            text = f"Nothing new to publish: the {self.already_published} pair(s) of this run are already mentorships."
+            text = ngettext(
+                "Nothing new to publish: the %(count)d pair of this run is already a mentorship.",
+                "Nothing new to publish: the %(count)d pairs of this run are already mentorships.",
+                self.already_published,
+            ) % {"count": self.already_published}
         else:
-            text = f"Published {self.created} mentorship(s); both people get an email."
+            text = ngettext(
+                "Published %(count)d mentorship; both people get an email.",
+                "Published %(count)d mentorships; both people get an email.",
+                self.created,
+            ) % {"count": self.created}
         if self.skipped:
-            text += f" {len(self.skipped)} pair(s) skipped: " + "; ".join(self.skipped[:5])
+            text += " " + ngettext("%(count)d pair skipped: ", "%(count)d pairs skipped: ", len(self.skipped)) % {
+                "count": len(self.skipped)
+            }
+            text += "; ".join(self.skipped[:5])
             text += "…" if len(self.skipped) > 5 else "."
         return text
 

@@ -42,6 +42,7 @@ class ProgramForm(forms.ModelForm):
             "cadence_days": "Target days between sessions",
         }
         help_texts = {
+            "cadence_days": "For example 14 for a session every two weeks.",
             "matching_mode": "Admin matches: you run matching and publish pairs. Mentees choose: mentees request "
             "mentors from ranked suggestions. Both: publish matches and let unmatched mentees choose.",
         }

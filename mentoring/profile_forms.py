@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from mentoring.models import Participant, Question
 from mentoring.services.profiles import SENIORITY_LEVELS, WEEKDAYS
@@ -125,9 +126,12 @@ class ProfileForm(forms.Form):
         for field in self.MENTOR if participant.role == Participant.Role.MENTEE else self.MENTEE:
             del self.fields[field]
         if participant.role == Participant.Role.MENTOR:
-            self.fields[
-                "capacity"
-            ].help_text = f"Leave empty to use the program's default ({participant.program.default_capacity})."
+            self.fields["capacity"].help_text = _("Leave empty to use the program's default (%(capacity)d).") % {
+                "capacity": participant.program.default_capacity
+            }
+        else:
+            # A mentee is not mentoring anyone: ask which languages they can be mentored in.
+            self.fields["languages"].label = _("Languages you can be mentored in")
         for question in self.questions:
             self.fields[ANSWER_PREFIX + question.key] = self._question_field(question)
 
@@ -230,6 +234,7 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["label"].required = False  # the service says what is missing, like the API
+        self.fields["label"].widget.attrs["required"] = True  # ...but the person must still see it is required
         if self.instance.pk:
             del self.fields["key"]
             self.initial["choices"] = "\n".join(self.instance.choices)
@@ -257,7 +262,8 @@ class QuestionForm(forms.ModelForm):
 
 
 class SkillForm(forms.Form):
-    name = forms.CharField(label="Skill", max_length=200, required=False)
+    # Not required here (the service says what is missing), but required for the person filling it in.
+    name = forms.CharField(label="Skill", max_length=200, required=False, widget=forms.TextInput(attrs={"required": True}))
 
     def add_service_errors(self, fields: dict[str, list[str]]) -> None:
         for name, messages in fields.items():

@@ -3,9 +3,11 @@ callers keep a fixed number of queries whatever the cohort size."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from mentoring.models import Invitation, Organization, Participant, Program
+from mentoring.models import Invitation, Organization, Participant, Program, Question
 
 _LIVE = ~Q(participants__status=Participant.Status.REMOVED)
 
@@ -74,3 +76,33 @@ def participants_table(
     if completeness in COMPLETENESS_FILTERS:
         qs = qs.filter(COMPLETENESS_FILTERS[completeness])
     return qs.annotate(invitation_status=latest_invitation_status()).order_by(*SORTS.get(sort, SORTS["name"]), "pk")
+
+
+@dataclass(frozen=True)
+class SetupProgress:
+    """How far a new organization has come on its first-run path, from its own data:
+    create a program → its questions → import or add people → invite them."""
+
+    program: Program | None  # the most recently created program: where the next steps happen
+    has_program: bool
+    has_questions: bool
+    has_people: bool
+    has_invitations: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.has_program and self.has_questions and self.has_people and self.has_invitations
+
+
+def organization_setup_progress(organization: Organization) -> SetupProgress:
+    """At most five small queries, whatever the organization's size."""
+    program = Program.objects.for_organization(organization).order_by("-created_at", "-pk").first()
+    return SetupProgress(
+        program=program,
+        has_program=program is not None,
+        has_questions=Question.objects.for_organization(organization).exists(),
+        has_people=Participant.objects.for_organization(organization).exists(),
+        # People who joined without an invitation (added as active) count as invited.
+        has_invitations=Invitation.objects.for_organization(organization).exists()
+        or Participant.objects.for_organization(organization).filter(status=Participant.Status.ACTIVE).exists(),
+    )

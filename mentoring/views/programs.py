@@ -11,13 +11,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from mentoring import selectors
 from mentoring.exports import participants_csv
 from mentoring.forms import ParticipantAddForm, ParticipantFilterForm, ProgramForm
-from mentoring.models import Participant, Program
+from mentoring.models import Invitation, Participant, Program
 from mentoring.services import programs as program_services
 from turazo.core.errors import DomainError
 from turazo.core.tenancy import TenantViewMixin, get_for_org, tenant_view
@@ -55,7 +57,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         except DomainError as e:
             _apply_errors(form, e)
         else:
-            messages.success(request, f"Program “{program.name}” created. Next: add participants.")
+            messages.success(request, _("Program “%(name)s” created. Next: add participants.") % {"name": program.name})
             return redirect("program-detail", pk=program.pk)
     return render(request, "mentoring/programs/form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -70,7 +72,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             _apply_errors(form, e)
         else:
-            messages.success(request, "Program saved.")
+            messages.success(request, _("Program saved."))
             return redirect("program-detail", pk=program.pk)
     return render(
         request, "mentoring/programs/form.html", {"form": form, "program": program}, status=400 if form.errors else 200
@@ -95,7 +97,10 @@ def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, f"{program.name} is now {program.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("%(program)s is now %(status)s.") % {"program": program.name, "status": program.get_status_display().lower()},
+        )
     return redirect("program-detail", pk=program.pk)
 
 
@@ -118,13 +123,18 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_org(Program, request.organization, pk=pk)
     form, qs = _filtered_participants(request, program)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for participant in page.object_list:
+        status = participant.invitation_status
+        participant.invitation_label = Invitation.Status(status).label if status else ""
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         "program": program,
         "filter_form": form,
         "page": page,
         "query": urlencode(query),
-        "add_form": ParticipantAddForm(),
+        "filtered": bool(query),
+        # Its own id prefix: the filter form above already has an id_role.
+        "add_form": ParticipantAddForm(auto_id="add_%s"),
     }
     template = "mentoring/programs/_participants_table.html" if request.htmx else "mentoring/programs/participants.html"
     return render(request, template, context)
@@ -147,12 +157,17 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
                 from mentoring.services.invitations import invitation_issue_bulk
 
                 invitation_issue_bulk(participants=[participant], invited_by=request.user)
-                messages.success(request, f"{participant.email} added; the invitation is on its way.")
+                messages.success(
+                    request, _("%(name)s added; the invitation is on its way.") % {"name": participant.display_name}
+                )
             else:
-                messages.success(request, f"{participant.email} added. Send the invitation when you are ready.")
+                messages.success(
+                    request,
+                    _("%(name)s added. Send the invitation when you are ready.") % {"name": participant.display_name},
+                )
             return redirect("participant-list", pk=program.pk)
     errors = "; ".join(f"{f}: {' '.join(m)}" if f != "__all__" else " ".join(m) for f, m in form.errors.items())
-    messages.error(request, f"The participant was not added — {errors}")
+    messages.error(request, _("The participant was not added — %(errors)s") % {"errors": errors})
     return redirect("participant-list", pk=program.pk)
 
 
@@ -165,17 +180,27 @@ def participant_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     ids = list(Participant.objects.filter(program=program, pk__in=ids).values_list("pk", flat=True))
     action = request.POST.get("action")
     if not ids:
-        messages.error(request, "Select at least one participant first.")
+        messages.error(request, _("Select at least one participant first."))
     elif action == "remove":
         n = program_services.participant_remove_bulk(program=program, participant_ids=ids)
-        messages.success(request, f"{n} participant{'s' if n != 1 else ''} removed from {program.name}.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d participant removed from %(program)s.", "%(count)d participants removed from %(program)s.", n
+            )
+            % {"count": n, "program": program.name},
+        )
     elif action == "resend":
         from mentoring.services.invitations import invitation_resend_bulk
 
         sent = invitation_resend_bulk(program=program, actor=request.user, participant_ids=ids)
-        messages.success(request, f"Invitations resent to {len(sent)} participant{'s' if len(sent) != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Invitation resent to %(count)d participant.", "Invitations resent to %(count)d participants.", len(sent))
+            % {"count": len(sent)},
+        )
     else:
-        messages.error(request, "Choose an action: resend invitations or remove from the program.")
+        messages.error(request, _("Choose an action: resend invitations or remove from the program."))
     return redirect(reverse("participant-list", args=[program.pk]) + "?" + request.POST.get("query", ""))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.models import Program, Question
@@ -33,7 +34,7 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as e:
             form.add_service_errors(e.fields)
         else:
-            messages.success(request, f"Question “{question.label}” added.")
+            messages.success(request, _("Question “%(label)s” added.") % {"label": question.label})
             return redirect("question-list", pk=program.pk)
     return render(
         request, "mentoring/questions/list.html", _list_context(program, form), status=400 if form.errors else 200
@@ -50,7 +51,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         except ValidationFailed as e:
             form.add_service_errors(e.fields)
         else:
-            messages.success(request, f"Question “{question.label}” saved.")
+            messages.success(request, _("Question “%(label)s” saved.") % {"label": question.label})
             return redirect("question-list", pk=question.program_id)
     return render(
         request,
@@ -74,7 +75,7 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     question = _question(request, pk, question_pk)
     program, label = question.program, question.label
     services.question_delete(question=question)
-    return _after_change(request, program, f"Question “{label}” and its answers deleted.")
+    return _after_change(request, program, _("Question “%(label)s” and its answers deleted.") % {"label": label})
 
 
 @require_POST
@@ -87,4 +88,4 @@ def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     except ValidationFailed as e:
         messages.error(request, e.message)
         return redirect("question-list", pk=question.program_id)
-    return _after_change(request, question.program, f"Moved “{question.label}” {direction}.")
+    return _after_change(request, question.program, (_("Moved “%(label)s” up.") if direction == "up" else _("Moved “%(label)s” down.")) % {"label": question.label})

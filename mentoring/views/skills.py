@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.models import Skill
@@ -25,7 +26,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as e:
             form.add_service_errors(e.fields)
         else:
-            messages.success(request, f"“{skill.name}” added to the skill list.")
+            messages.success(request, _("“%(skill)s” added to the skill list.") % {"skill": skill.name})
             return redirect("skill-list")
     query = request.GET.get("q", "").strip()
     skills = Skill.objects.for_organization(request.organization)
@@ -50,7 +51,7 @@ def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as e:
             form.add_service_errors(e.fields)
         else:
-            messages.success(request, f"“{old}” renamed to “{skill.name}”.")
+            messages.success(request, _("“%(old)s” renamed to “%(new)s”.") % {"old": old, "new": skill.name})
             return redirect("skill-list")
     return render(
         request, "mentoring/skills/edit.html", {"form": form, "skill": skill}, status=400 if form.errors else 200
@@ -62,5 +63,5 @@ def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def skill_delete(request: HttpRequest, pk: int) -> HttpResponse:
     skill = get_for_org(Skill, request.organization, pk=pk)
     services.skill_delete(skill=skill)
-    messages.success(request, f"“{skill.name}” removed from the skill list. Profiles keep it.")
+    messages.success(request, _("“%(skill)s” removed from the skill list. Profiles keep it.") % {"skill": skill.name})
     return redirect("skill-list")

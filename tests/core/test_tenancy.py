@@ -67,7 +67,7 @@ def test_user_without_organization_can_create_one_and_becomes_admin(client, db):
     page = client.get("/dashboard/").content.decode()
     assert "Create organization" in page
     response = client.post("/organizations/new/", {"name": "  Initech  "}, follow=True)
-    assert "Initech is ready. You are its HR admin." in response.content.decode()
+    assert "Initech is ready. You are its HR admin" in response.content.decode()
     membership = Membership.objects.get(user=user)
     assert (membership.organization.name, membership.is_admin) == ("Initech", True)
 

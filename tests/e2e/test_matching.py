@@ -125,7 +125,7 @@ def test_admin_tunes_runs_reviews_compares_and_publishes_and_the_mentee_sees_the
 
     page.get_by_role("link", name=f"Run #{second.pk}").first.click()
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_role("status").first).to_contain_text("Published 6 mentorship(s)")
+    expect(page.get_by_role("status").first).to_contain_text("Published 6 mentorships")
     shot(page, "published")
 
     page.get_by_role("button", name="Helen").click()

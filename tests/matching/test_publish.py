@@ -41,7 +41,7 @@ def test_publishing_creates_mentorships_from_matching_and_emails_both_people_aft
     for callback in callbacks:
         callback()
     assert (result.created, result.already_published, result.skipped) == (4, 0, [])
-    assert result.message == "Published 4 mentorship(s); both people get an email."
+    assert result.message == "Published 4 mentorships; both people get an email."
     rows = list(Mentorship.objects.order_by("mentee__email"))
     assert len(rows) == 4 and {m.source for m in rows} == {"matching"} and {m.status for m in rows} == {"active"}
     proposal = MatchProposal.objects.get(mentee=rows[0].mentee)
@@ -73,7 +73,7 @@ def test_publishing_twice_creates_each_mentorship_once_and_says_so(
     mail.outbox.clear()
     again = _publish(done_run, hr_admin, django_capture_on_commit_callbacks)
     assert (again.created, again.already_published) == (0, 4)
-    assert again.message == "Nothing new to publish: the 4 pair(s) of this run are already mentorships."
+    assert again.message == "Nothing new to publish: the 4 pairs of this run are already mentorships."
     assert Mentorship.objects.count() == 4 and mail.outbox == []
 
 
@@ -130,7 +130,7 @@ def test_the_publish_button_reports_what_happened(client, hr_admin, done_run, dj
     client.force_login(hr_admin)
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(reverse("matchrun-publish", args=[done_run.pk]), follow=True)
-    assert "Published 4 mentorship(s)" in page.content.decode()
+    assert "Published 4 mentorships" in page.content.decode()
     page = client.post(reverse("matchrun-publish", args=[done_run.pk]), follow=True)
     assert "Nothing new to publish" in page.content.decode()
     assert Mentorship.objects.count() == 4
@@ -150,7 +150,7 @@ def test_api_publish_returns_the_result_and_outsiders_get_404(
         "created": 4,
         "already_published": 0,
         "skipped": [],
-        "message": "Published 4 mentorship(s); both people get an email.",
+        "message": "Published 4 mentorships; both people get an email.",
     }
 
 

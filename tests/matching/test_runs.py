@@ -216,7 +216,7 @@ def test_the_command_runs_matching_and_prints_the_statistics(program, capsys):
 def test_the_command_can_publish(program, capsys):
     cohort.cohort(program)
     call_command("run_matching", str(program.pk), "--publish")
-    assert "Published 6 mentorship(s)" in capsys.readouterr().out
+    assert "Published 6 mentorships" in capsys.readouterr().out
     assert Mentorship.objects.filter(source="matching").count() == 6
 
 

@@ -313,7 +313,7 @@ def test_bulk_resend_emails_only_the_selected_people_who_have_not_joined(
             {"action": "resend", "participant": [waiting.pk, joined.pk]},
             follow=True,
         )
-    assert "Invitations resent to 1 participant." in response.content.decode()
+    assert "Invitation resent to 1 participant." in response.content.decode()
     assert [m.to for m in mailoutbox] == [["wait@acme.test"]]
     assert not other.invitations.exists()
 

@@ -8,6 +8,7 @@ place; docs/design.md shows them all and ``/dev/styleguide/`` renders them (DEBU
 * ``{% person_card person role_label=... note=... href=... actions=... %}``: the larger card
   for homes (your mentor, your mentees); ``actions`` names a template included in the footer.
 * ``{% status_badge kind status label %}``: the one tone and icon a status has across the app.
+* ``{% role_tag role label %}``: mentor, mentee or admin, as a neutral tag.
 * ``{% empty_state icon title body action_url=... action_label=... %}``
 * ``{% stat_tile value label icon=... tone=... href=... id=... %}``
 * ``{% next_step title body url label icon=... %}``: the one call to action of a page.
@@ -192,6 +193,15 @@ def person_card(
 def status_badge(kind: str, status: str, label: str = "") -> dict:
     tone, icon = STATUS_TONES.get(kind, {}).get(str(status), ("neutral", "circle"))
     return {"tone": tone, "icon": icon, "label": label or str(status).capitalize()}
+
+
+ROLE_ICONS = {"mentor": "mortarboard", "mentee": "person", "admin": "briefcase"}
+
+
+@register.inclusion_tag("components/role_tag.html")
+def role_tag(role: str, label: str = "") -> dict:
+    """Who someone is in a program: a neutral tag, never a status colour."""
+    return {"icon": ROLE_ICONS.get(str(role), "person"), "label": label or str(role).capitalize()}
 
 
 @register.inclusion_tag("components/empty_state.html")
