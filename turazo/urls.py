@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from turazo.core.health import TurazoHealthView
 from turazo.core.outbox import outbox_view
+from turazo.core.styleguide import styleguide
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("health/", TurazoHealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
+    # Answers 404 unless DEBUG is on (checked per request, so tests can turn it on).
+    path("dev/styleguide/", styleguide, name="styleguide"),
 ]
 
 if settings.OUTBOX_ENABLED:

@@ -89,9 +89,9 @@ def test_times_render_in_browser_zone_cookie_or_chosen_zone(client):
     user = UserFactory()
     client.force_login(user)
     client.cookies["turazo_tz"] = "America/Sao_Paulo"
-    assert "times shown in America/Sao_Paulo" in client.get("/dashboard/").content.decode()
+    assert "Times shown in America/Sao_Paulo" in client.get("/dashboard/").content.decode()
     client.cookies["turazo_tz"] = "Not/AZone"
-    assert "times shown in UTC" in client.get("/dashboard/").content.decode()
+    assert "Times shown in UTC" in client.get("/dashboard/").content.decode()
     user.timezone = "Asia/Tokyo"
     user.save()
-    assert "times shown in Asia/Tokyo" in client.get("/dashboard/").content.decode()
+    assert "Times shown in Asia/Tokyo" in client.get("/dashboard/").content.decode()

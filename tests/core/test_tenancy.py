@@ -44,7 +44,7 @@ def test_switching_organization_changes_the_current_one(client, hr_admin, organi
     assert "Acme" in client.get("/dashboard/").content.decode()
     response = client.post("/organizations/switch/", {"organization": second.pk}, follow=True)
     assert "Now working in Beta Corp." in response.content.decode()
-    assert '<h1 class="h3 mb-4">Beta Corp</h1>' in response.content.decode()
+    assert '<span class="brand-org d-none d-md-inline">Beta Corp</span>' in response.content.decode()
 
 
 def test_switching_to_an_organization_you_are_not_in_is_refused(client, hr_admin, organization, other_organization):

@@ -128,4 +128,4 @@ def test_a_mentee_with_a_published_match_sees_their_mentor_and_why(client, progr
     client.force_login(mentee)
     page = client.get(reverse("my-suggestions")).content.decode()
     assert f"Your mentor is <strong>{chosen.display_name}</strong>" in page
-    assert "Why: 1 of 1 wanted skill: SQL" in page
+    assert "Why you were matched:</span> 1 of 1 wanted skill: SQL" in page

@@ -114,8 +114,11 @@ def test_thousand_rows_with_a_bad_row_at_line_999_commit_nothing_send_nothing_an
         {"line": 999, "column": "email", "message": "'not-an-email' is not a valid email address."}
     ]
     page = admin_client.get(reverse("import-detail", args=[program.pk, job.pk])).content.decode()
-    assert "<td>999</td><td>email</td><td>&#x27;not-an-email&#x27; is not a valid email address.</td>" in page
-    assert 'disabled aria-disabled="true">Confirm import' in page
+    assert (
+        '<td data-label="Line" class="tabular">999</td><td data-label="Column"><code>email</code></td>'
+        '<td data-label="Problem" class="cell-full">&#x27;not-an-email&#x27; is not a valid email address.</td>'
+    ) in page
+    assert 'disabled aria-disabled="true"><i class="bi bi-check-lg" aria-hidden="true"></i> Confirm import' in page
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = confirm(admin_client, program, job)

@@ -207,7 +207,7 @@ def test_my_programs_shows_nothing_from_another_organization(client, outsider, m
     client.force_login(outsider)
     response = client.get(reverse("my-participations"))
     assert list(response.context["participations"]) == []
-    assert "You are not in any program of Globex yet." in response.content.decode()
+    assert "You are not in any program of Globex yet" in response.content.decode()
 
 
 def test_dashboard_invites_a_mentee_to_complete_their_profile(client, mentee, mentee_p):
@@ -223,5 +223,5 @@ def test_dashboard_shows_a_mentor_their_complete_profile(client, mentor, mentor_
     mentor_p.save()
     client.force_login(mentor)
     html = client.get(reverse("dashboard")).content.decode()
-    assert f'href="{_url(mentor_p)}">Edit your profile' in html
+    assert f'href="{_url(mentor_p)}"><i class="bi bi-pencil" aria-hidden="true"></i> Edit your profile' in html
     assert 'aria-valuenow="100"' in html

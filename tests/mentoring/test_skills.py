@@ -137,7 +137,8 @@ def test_outsider_gets_404_on_another_organizations_skill(client, outsider, orga
 
 def test_admin_navigation_links_to_skills(client, hr_admin):
     client.force_login(hr_admin)
-    assert f'href="{reverse("skill-list")}">Skills' in client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("skill-list")}"><i class="bi bi-tags" aria-hidden="true"></i><span>Skills</span>' in html
 
 
 # --- API -------------------------------------------------------------------------------
