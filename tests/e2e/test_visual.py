@@ -122,7 +122,9 @@ def test_the_phone_navigation_is_a_bottom_bar_within_thumb_reach(browser, live_s
         page.wait_for_url("**/programs/")
         assert bar.get_by_role("link", name="Programs").get_attribute("aria-current") == "page"
         # The wide-screen links are not shown on a phone: one set of links at a time.
-        assert not page.get_by_role("navigation", name="Main", exact=True).get_by_role("link", name="Skills").is_visible()
+        assert (
+            not page.get_by_role("navigation", name="Main", exact=True).get_by_role("link", name="Skills").is_visible()
+        )
     finally:
         context.close()
 

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from turazo.core.tenancy import tenant_exempt
 from turazo.core.templatetags.ui import STATUS_TONES
+from turazo.core.tenancy import tenant_exempt
 
 SAMPLE_PEOPLE = [
     ("Ana Marques", "ana.marques@example.com", "Engineering lead", "Platform"),
