@@ -137,3 +137,10 @@ def test_a_confirmation_arrives_as_a_toast_that_can_be_closed(page, live_server,
     expect(toast).to_be_visible()
     toast.get_by_role("button", name="Close").click()
     expect(page.locator(".tz-toast")).to_have_count(0)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_the_style_guide_shows_every_component_accessibly(browser, live_server, settings, mode):
+    """docs/design.md shows this page; DEBUG is on only for it (it answers 404 otherwise)."""
+    settings.DEBUG = True
+    assert _walk(browser, live_server, mode, None, {"styleguide": "/dev/styleguide/"}) == {}
