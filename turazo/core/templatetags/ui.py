@@ -237,8 +237,12 @@ def stat_tile(value: Any, label: str, icon: str = "", tone: str = "brand", href:
 
 
 @register.inclusion_tag("components/next_step.html")
-def next_step(title: str, body: str, url: str, label: str, icon: str = "arrow-right-circle") -> dict:
-    return {"title": title, "body": body, "url": url, "label": label, "icon": icon}
+def next_step(
+    title: str, body: str, url: str, label: str, icon: str = "arrow-right-circle", label_suffix: str = ""
+) -> dict:
+    """``label_suffix`` is read by screen readers only: it tells apart buttons that look alike
+    ("Complete your profile" *for Acme Mentoring 2027*)."""
+    return {"title": title, "body": body, "url": url, "label": label, "icon": icon, "label_suffix": label_suffix}
 
 
 @register.inclusion_tag("components/icon.html")
