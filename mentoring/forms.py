@@ -3,25 +3,26 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Participant, Program, User
 from mentoring.services.programs import validate_program
 from turazo.core.errors import ValidationFailed
 
-TIMEZONE_CHOICES = [("", "Follow my browser")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
+TIMEZONE_CHOICES = [("", _("Follow my browser"))] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Organization name")
+    name = forms.CharField(max_length=120, label=_("Organization name"))
 
 
 class PreferencesForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, required=False, label="Time zone")
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, required=False, label=_("Time zone"))
 
     class Meta:
         model = User
         fields = ["full_name", "timezone"]
-        labels = {"full_name": "Your name"}
+        labels = {"full_name": _("Your name")}
 
 
 class ProgramForm(forms.ModelForm):
@@ -37,14 +38,16 @@ class ProgramForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "default_capacity": "Mentees per mentor",
-            "session_length_minutes": "Session length (minutes)",
-            "cadence_days": "Target days between sessions",
+            "default_capacity": _("Mentees per mentor"),
+            "session_length_minutes": _("Session length (minutes)"),
+            "cadence_days": _("Target days between sessions"),
         }
         help_texts = {
-            "cadence_days": "For example 14 for a session every two weeks.",
-            "matching_mode": "Admin matches: you run matching and publish pairs. Mentees choose: mentees request "
-            "mentors from ranked suggestions. Both: publish matches and let unmatched mentees choose.",
+            "cadence_days": _("For example 14 for a session every two weeks."),
+            "matching_mode": _(
+                "Admin matches: you run matching and publish pairs. Mentees choose: mentees request mentors from "
+                "ranked suggestions. Both: publish matches and let unmatched mentees choose."
+            ),
         }
 
     def clean(self) -> dict:
@@ -62,31 +65,33 @@ class ProgramForm(forms.ModelForm):
 class ParticipantAddForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Participant.Role.choices)
-    full_name = forms.CharField(max_length=150, required=False, label="Name")
+    full_name = forms.CharField(max_length=150, required=False, label=_("Name"))
     department = forms.CharField(max_length=100, required=False)
-    send_invitation = forms.BooleanField(required=False, initial=True, label="Send the invitation email now")
+    send_invitation = forms.BooleanField(required=False, initial=True, label=_("Send the invitation email now"))
 
 
 class ParticipantFilterForm(forms.Form):
     """Filters of the participants table; widgets carry Bootstrap classes because
     the table lays them out in one row instead of rendering ``{{ form }}``."""
 
-    q = forms.CharField(required=False, label="Search")
-    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Participant.Role.choices])
+    q = forms.CharField(required=False, label=_("Search"))
+    role = forms.ChoiceField(required=False, choices=[("", _("All roles")), *Participant.Role.choices])
     status = forms.ChoiceField(
-        required=False, choices=[("", "Current participants"), *Participant.Status.choices, ("all", "Everyone")]
+        required=False, choices=[("", _("Current participants")), *Participant.Status.choices, ("all", _("Everyone"))]
     )
     completeness = forms.ChoiceField(
         required=False,
-        choices=[("", "Any profile"), ("complete", "Complete"), ("partial", "Partly filled"), ("empty", "Empty")],
-        label="Profile",
+        choices=[
+            ("", _("Any profile")), ("complete", _("Complete")), ("partial", _("Partly filled")), ("empty", _("Empty")),
+        ],  # fmt: skip
+        label=_("Profile"),
     )
     sort = forms.ChoiceField(
         required=False,
         choices=[
-            ("name", "Name A–Z"), ("-name", "Name Z–A"), ("email", "Email"), ("role", "Role"),
-            ("-completeness", "Most complete"), ("completeness", "Least complete"), ("status", "Status"),
-            ("updated", "Recently updated"),
+            ("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("email", _("Email")), ("role", _("Role")),
+            ("-completeness", _("Most complete")), ("completeness", _("Least complete")), ("status", _("Status")),
+            ("updated", _("Recently updated")),
         ],  # fmt: skip
     )
 

@@ -9,101 +9,102 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Participant, Question
 from mentoring.services.profiles import SENIORITY_LEVELS, WEEKDAYS
 
 ANSWER_PREFIX = "q_"
-REQUIRED_MESSAGE = "Please answer this question; it is required."
+REQUIRED_MESSAGE = _("Please answer this question; it is required.")
 
 
 class ProfileForm(forms.Form):
     """A participant's profile, grouped in sections; program questions become ``q_<key>`` fields."""
 
     full_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
-        error_messages={"required": "Tell us your name; mentors and mentees see it."},
+        error_messages={"required": _("Tell us your name; mentors and mentees see it.")},
     )
-    job_title = forms.CharField(label="Job title", required=False, max_length=150)
-    department = forms.CharField(label="Department", required=False, max_length=100)
+    job_title = forms.CharField(label=_("Job title"), required=False, max_length=150)
+    department = forms.CharField(label=_("Department"), required=False, max_length=100)
     manager_email = forms.CharField(
-        label="Your manager's email",
+        label=_("Your manager's email"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        help_text="Used only to keep you from being matched with your own manager.",
+        help_text=_("Used only to keep you from being matched with your own manager."),
     )
     seniority = forms.TypedChoiceField(
-        label="Seniority level",
+        label=_("Seniority level"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "Choose a level")] + list(SENIORITY_LEVELS.items()),
     )
-    location = forms.CharField(label="Location", required=False, max_length=100, help_text="City or office.")
+    location = forms.CharField(label=_("Location"), required=False, max_length=100, help_text=_("City or office."))
 
     timezone = forms.CharField(
-        label="Time zone",
+        label=_("Time zone"),
         required=False,
         widget=forms.TextInput(attrs={"list": "timezone-options", "autocomplete": "off", "spellcheck": "false"}),
-        help_text="Start typing a city, e.g. Lisbon, and pick from the list.",
+        help_text=_("Start typing a city, e.g. Lisbon, and pick from the list."),
     )
     work_start = forms.TimeField(
-        label="Working day starts",
+        label=_("Working day starts"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 09:00."},
+        error_messages={"invalid": _("Enter a time like 09:00.")},
     )
     work_end = forms.TimeField(
-        label="Working day ends",
+        label=_("Working day ends"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time like 17:30."},
+        error_messages={"invalid": _("Enter a time like 17:30.")},
     )
-    works_overnight = forms.BooleanField(label="My working day crosses midnight", required=False)
+    works_overnight = forms.BooleanField(label=_("My working day crosses midnight"), required=False)
     work_days = forms.TypedMultipleChoiceField(
-        label="Working days",
+        label=_("Working days"),
         required=False,
         coerce=int,
         choices=list(enumerate(WEEKDAYS)),
         widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.CharField(
-        label="Languages you can mentor in",
+        label=_("Languages you can mentor in"),
         required=False,
-        help_text="Separate with commas, e.g. English, Portuguese.",
+        help_text=_("Separate with commas, e.g. English, Portuguese."),
     )
 
     goals = forms.CharField(
-        label="Your goals",
+        label=_("Your goals"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What would you like to achieve with a mentor? A few sentences are plenty.",
+        help_text=_("What would you like to achieve with a mentor? A few sentences are plenty."),
     )
     skills_wanted = forms.CharField(
-        label="Skills you want to grow",
+        label=_("Skills you want to grow"),
         required=False,
         widget=forms.TextInput(attrs={"list": "skill-options", "autocomplete": "off"}),
-        help_text="Separate with commas. Suggestions come from your organization's list; new skills are welcome.",
+        help_text=_("Separate with commas. Suggestions come from your organization's list; new skills are welcome."),
     )
     expertise = forms.CharField(
-        label="Your expertise",
+        label=_("Your expertise"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What can you help with? Mentees read this.",
+        help_text=_("What can you help with? Mentees read this."),
     )
     skills_offered = forms.CharField(
-        label="Skills you can mentor",
+        label=_("Skills you can mentor"),
         required=False,
         widget=forms.TextInput(attrs={"list": "skill-options", "autocomplete": "off"}),
-        help_text="Separate with commas. Suggestions come from your organization's list; new skills are welcome.",
+        help_text=_("Separate with commas. Suggestions come from your organization's list; new skills are welcome."),
     )
     capacity = forms.IntegerField(
-        label="How many mentees can you take?",
+        label=_("How many mentees can you take?"),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": "Enter the number of mentees you can take, e.g. 2."},
+        error_messages={"invalid": _("Enter the number of mentees you can take, e.g. 2.")},
     )
 
     COMMON = ["full_name", "job_title", "department", "manager_email", "seniority", "location"]
@@ -126,12 +127,12 @@ class ProfileForm(forms.Form):
         for field in self.MENTOR if participant.role == Participant.Role.MENTEE else self.MENTEE:
             del self.fields[field]
         if participant.role == Participant.Role.MENTOR:
-            self.fields["capacity"].help_text = _("Leave empty to use the program's default (%(capacity)d).") % {
+            self.fields["capacity"].help_text = gettext("Leave empty to use the program's default (%(capacity)d).") % {
                 "capacity": participant.program.default_capacity
             }
         else:
             # A mentee is not mentoring anyone: ask which languages they can be mentored in.
-            self.fields["languages"].label = _("Languages you can be mentored in")
+            self.fields["languages"].label = gettext("Languages you can be mentored in")
         for question in self.questions:
             self.fields[ANSWER_PREFIX + question.key] = self._question_field(question)
 
@@ -158,7 +159,7 @@ class ProfileForm(forms.Form):
         options: dict[str, Any] = {
             "label": question.label,
             "required": question.required,
-            "error_messages": {"required": REQUIRED_MESSAGE, "invalid_choice": "Choose one of the listed answers."},
+            "error_messages": {"required": REQUIRED_MESSAGE, "invalid_choice": _("Choose one of the listed answers.")},
         }
         choices = [(c, c) for c in question.choices]
         if question.kind == Question.Kind.SINGLE:
@@ -171,15 +172,15 @@ class ProfileForm(forms.Form):
 
     def sections(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         role_section = (
-            ("mentor", "As a mentor: expertise, skills and capacity", self.MENTOR)
+            ("mentor", _("As a mentor: expertise, skills and capacity"), self.MENTOR)
             if self.participant.role == Participant.Role.MENTOR
-            else ("mentee", "As a mentee: goals and skills", self.MENTEE)
+            else ("mentee", _("As a mentee: goals and skills"), self.MENTEE)
         )
         sections = [
-            ("about", "About you", self.COMMON),
-            ("hours", "Working hours & languages", self.HOURS),
+            ("about", _("About you"), self.COMMON),
+            ("hours", _("Working hours & languages"), self.HOURS),
             role_section,
-            ("questions", "Program questions", [ANSWER_PREFIX + q.key for q in self.questions]),
+            ("questions", _("Program questions"), [ANSWER_PREFIX + q.key for q in self.questions]),
         ]
         return [(slug, title, [self[name] for name in names]) for slug, title, names in sections if names]
 
@@ -214,16 +215,16 @@ class ProfileForm(forms.Form):
 
 class QuestionForm(forms.ModelForm):
     choices = forms.CharField(
-        label="Choices",
+        label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One choice per line. Needed for single and multiple choice questions.",
+        help_text=_("One choice per line. Needed for single and multiple choice questions."),
     )
     key = forms.CharField(
-        label="Key",
+        label=_("Key"),
         required=False,
         max_length=40,
-        help_text="Short identifier, also the CSV column q:&lt;key&gt;. Leave empty to derive it from the question.",
+        help_text=_("Short identifier, also the CSV column q:&lt;key&gt;. Leave empty to derive it from the question."),
     )
 
     class Meta:
@@ -263,7 +264,7 @@ class QuestionForm(forms.ModelForm):
 
 class SkillForm(forms.Form):
     # Not required here (the service says what is missing), but required for the person filling it in.
-    name = forms.CharField(label="Skill", max_length=200, required=False, widget=forms.TextInput(attrs={"required": True}))
+    name = forms.CharField(label=_("Skill"), max_length=200, required=False, widget=forms.TextInput(attrs={"required": True}))
 
     def add_service_errors(self, fields: dict[str, list[str]]) -> None:
         for name, messages in fields.items():
