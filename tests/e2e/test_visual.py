@@ -144,3 +144,19 @@ def test_the_style_guide_shows_every_component_accessibly(browser, live_server, 
     """docs/design.md shows this page; DEBUG is on only for it (it answers 404 otherwise)."""
     settings.DEBUG = True
     assert _walk(browser, live_server, mode, None, {"styleguide": "/dev/styleguide/"}) == {}
+
+
+def test_bulk_actions_select_everyone_and_ask_before_acting(page, live_server, demo):
+    """No inline handlers: select-all and the confirmation come from data attributes."""
+    program, _ = demo
+    _sign_in(page, live_server.url, "hr@northwind.example")
+    page.goto(f"{live_server.url}/programs/{program.pk}/participants/")
+    page.get_by_label("Select all on this page").check()
+    boxes = page.locator("input[name=participant]")
+    assert boxes.count() == 42
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Apply to selected").click()
+    assert asked == ["Apply this action to the selected participants?"]
+    assert Participant.objects.filter(program=program, status="removed").count() == 0  # dismissed: nothing done
