@@ -83,14 +83,14 @@ class MatchRunViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=None, responses=MatchRunSerializer)
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
+    def cancel(self, request: Request, pk: int | None = None) -> Response:
         """Cancel a queued or running run (409 once it has finished)."""
         run = services.match_run_cancel(run=self.get_object())
         return Response(MatchRunSerializer(run).data)
 
     @extend_schema(request=None, responses={201: MatchRunSerializer})
     @action(detail=True, methods=["post"])
-    def rerun(self, request: Request, pk: str | None = None) -> Response:
+    def rerun(self, request: Request, pk: int | None = None) -> Response:
         """A new run with this run's algorithm and settings; current pins and forbids apply."""
         run = services.match_run_rerun(run=self.get_object(), actor=request.user)
         run.refresh_from_db()
@@ -98,7 +98,7 @@ class MatchRunViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=None, responses=PublishResultSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
+    def publish(self, request: Request, pk: int | None = None) -> Response:
         """Create the mentorships (once) and email both people; 409 unless the run is done."""
         result = services.match_run_publish(run=self.get_object(), actor=request.user)
         return Response(
@@ -112,7 +112,7 @@ class MatchRunViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(responses=UnmatchedSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
-    def unmatched(self, request: Request, pk: str | None = None) -> Response:
+    def unmatched(self, request: Request, pk: int | None = None) -> Response:
         """Mentees left without a mentor, each with the reason."""
         rows = selectors.unmatched_for_run(self.get_object())
         return Response(UnmatchedSerializer(rows, many=True).data)
@@ -143,25 +143,25 @@ class ProposalViewSet(TenantViewSetMixin, mixins.ListModelMixin, viewsets.Generi
 
     @extend_schema(request=None, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
-    def pin(self, request: Request, run_id: str, pk: str) -> Response:
+    def pin(self, request: Request, run_id: int, pk: int) -> Response:
         """Keep this pair in every re-run of the program."""
         return Response(ProposalSerializer(services.proposal_pin(proposal=self.get_object(), actor=request.user)).data)
 
     @extend_schema(request=None, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
-    def unpin(self, request: Request, run_id: str, pk: str) -> Response:
+    def unpin(self, request: Request, run_id: int, pk: int) -> Response:
         return Response(ProposalSerializer(services.proposal_unpin(proposal=self.get_object())).data)
 
     @extend_schema(request=None, responses=UnmatchedSerializer)
     @action(detail=True, methods=["post"])
-    def forbid(self, request: Request, run_id: str, pk: str) -> Response:
+    def forbid(self, request: Request, run_id: int, pk: int) -> Response:
         """Never pair these two again; the mentee becomes unmatched in this run."""
         row: UnmatchedMentee = services.proposal_forbid(proposal=self.get_object(), actor=request.user)
         return Response(UnmatchedSerializer(row).data)
 
     @extend_schema(responses=AlternativeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
-    def alternatives(self, request: Request, run_id: str, pk: str) -> Response:
+    def alternatives(self, request: Request, run_id: int, pk: int) -> Response:
         """The mentee's next-best valid mentors with a free place, with the score change."""
         return Response(
             AlternativeSerializer(services.proposal_alternatives(proposal=self.get_object()), many=True).data
@@ -169,7 +169,7 @@ class ProposalViewSet(TenantViewSetMixin, mixins.ListModelMixin, viewsets.Generi
 
     @extend_schema(request=SwapSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
-    def swap(self, request: Request, run_id: str, pk: str) -> Response:
+    def swap(self, request: Request, run_id: int, pk: int) -> Response:
         """Give the mentee another mentor (400 if a hard rule forbids it, 409 if the mentor is full)."""
         proposal = self.get_object()  # 404 across organizations before any 400 about the body
         body = SwapSerializer(data=request.data)

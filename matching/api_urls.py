@@ -5,9 +5,11 @@ from rest_framework.routers import SimpleRouter
 
 from matching import api
 
-router = SimpleRouter()
+# Path converters, not regexes: every id in a URL is an <int:...>, so a junk id is a 404
+# before any view runs (and the schema types it as an integer).
+router = SimpleRouter(use_regex_path=False)
 router.register("match-runs", api.MatchRunViewSet, basename="api-matchrun")
-router.register(r"match-runs/(?P<run_id>\d+)/proposals", api.ProposalViewSet, basename="api-proposal")
+router.register("match-runs/<int:run_id>/proposals", api.ProposalViewSet, basename="api-proposal")
 
 urlpatterns = [
     path("programs/<int:program_id>/match-runs/", api.ProgramMatchRunsView.as_view(), name="api-program-matchruns"),

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from turazo.core.api import api_not_found
 from turazo.core.health import TurazoHealthView
 from turazo.core.outbox import outbox_view
 from turazo.core.styleguide import styleguide
@@ -13,6 +14,8 @@ api_urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("mentoring.api.urls")),
     path("", include("matching.api_urls")),
+    # Last: whatever no route above matches gets the API's JSON 404 (a junk id, a typo).
+    re_path(r"^(?P<unmatched>.*)$", api_not_found),
 ]
 
 urlpatterns = [

@@ -107,7 +107,7 @@ class InvitationViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         responses={201: InvitationSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def resend(self, request: Request, pk: str | None = None) -> Response:
+    def resend(self, request: Request, pk: int | None = None) -> Response:
         invitation = self.get_object()
         new = services.invitation_resend(invitation=invitation, actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data, status=status.HTTP_201_CREATED)
@@ -119,6 +119,6 @@ class InvitationViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         responses={200: InvitationSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str | None = None) -> Response:
+    def revoke(self, request: Request, pk: int | None = None) -> Response:
         invitation = services.invitation_revoke(invitation=self.get_object(), actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)

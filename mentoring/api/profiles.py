@@ -195,7 +195,7 @@ class QuestionViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=QuestionOrderSerializer, responses=QuestionSerializer(many=True))
     @action(detail=False, methods=["post"])
-    def reorder(self, request: Request, program_id: str) -> Response:
+    def reorder(self, request: Request, program_id: int) -> Response:
         """Put the questions in a new order."""
         body = QuestionOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)

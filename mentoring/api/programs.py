@@ -51,7 +51,7 @@ class ProgramViewSet(
 
     @extend_schema(request=ProgramTransitionSerializer, responses=ProgramSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: str | None = None) -> Response:
+    def transition(self, request: Request, pk: int | None = None) -> Response:
         """Move the program to another status (409 when that move is not allowed)."""
         program = self.get_object()
         body = ProgramTransitionSerializer(data=request.data)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,6 +66,8 @@ class TenantViewSetMixin:
 
     tenant_scoped = True
     permission_classes = [permissions.IsAuthenticated, IsOrganizationMember]
+    # Routers build detail routes as <int:pk>: "/proposals/abc/pin/" is a 404, never a 500.
+    lookup_value_converter = "int"
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Authentication happens lazily in DRF; resolve the membership for that user.
@@ -84,3 +87,25 @@ class TenantViewSetMixin:
 
     def get_queryset(self):
         return self.get_tenant_queryset().for_organization(self.request.organization)
+
+
+def api_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:
+    """Every /api/ address no route matches (a junk id such as ``/proposals/abc/pin/``, a typo)
+    answers the API's JSON error, never an HTML page. A GET missing its trailing slash is
+    redirected, as Django's APPEND_SLASH would; other methods are told to add it (a redirect
+    would lose their body)."""
+    message = "No API endpoint at this address. Ids in URLs are whole numbers; the endpoints are listed at /api/docs/."
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            if request.method in ("GET", "HEAD"):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+            message = f"No API endpoint at this address; add the trailing slash: {request.path}/"
+    return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)
+
+
+api_not_found.tenant_exempt = "answers 404 for addresses no API route matches; reads no data"
