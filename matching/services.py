@@ -24,6 +24,7 @@ from matching.engine import run as engine_run
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import Mentorship, Participant, Program, Question, User
 from turazo.core.errors import Conflict, ValidationFailed
+from turazo.core.models import lock_existing, save_existing
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ SUGGESTIONS_K = 10
 SUGGESTIONS_DEBOUNCE_S = 5
 SUGGESTIONS_KEY = "matching:suggestions-refresh:{}"
 BATCH = 2000
+PROGRAM_GONE = "This program was deleted meanwhile."
+RUN_GONE = "This matching run was deleted meanwhile; open the program's runs again."
+PROPOSAL_GONE = (
+    "This pair is no longer in the run: it was forbidden (or the run was replaced) meanwhile. Reload the run."
+)
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -99,7 +105,7 @@ def matching_settings_update(*, program: Program, weights: Mapping[str, Any], ru
     clean_w, clean_r = matching_settings_validate(program=program, weights=weights, rules=rules)
     program.weights = selectors.program_weights(program) | clean_w
     program.rules = selectors.program_rules(program) | clean_r
-    program.save(update_fields=["weights", "rules", "updated_at"])
+    save_existing(program, update_fields=["weights", "rules", "updated_at"], gone=PROGRAM_GONE)
     suggestions_schedule_refresh(program_id=program.pk)
     return program
 
@@ -301,7 +307,7 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
 
 
 def _lock_editable(run: MatchRun) -> MatchRun:
-    locked = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+    locked = lock_existing(MatchRun.objects.select_related("program"), pk=run.pk, gone=RUN_GONE)
     if locked.published_at is not None:
         raise Conflict("This run is published; start a new run to change pairs.")
     if locked.status != MatchRun.Status.DONE:
@@ -326,14 +332,27 @@ def match_run_refresh_stats(*, run: MatchRun) -> MatchRun:
         "max_score": max(scores) if scores else 0.0,
         "histogram": hist,
     }
-    run.save(update_fields=["stats", "updated_at"])
+    save_existing(run, update_fields=["stats", "updated_at"], gone=RUN_GONE)
     return run
+
+
+def _lock_proposal(proposal: MatchProposal) -> tuple[MatchRun, MatchProposal]:
+    """Lock the run (edits of one run take turns), then re-read the proposal under that lock:
+    a concurrent forbid deletes it, and the caller read it before waiting."""
+    run = _lock_editable(proposal.run)
+    current = lock_existing(
+        MatchProposal.objects.filter(run=run).select_related("mentee", "mentor", "run__program"),
+        pk=proposal.pk,
+        gone=PROPOSAL_GONE,
+        of=("self",),
+    )
+    return run, current
 
 
 @transaction.atomic
 def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposal:
     """Keep this pair in every re-run (a mentee has at most one pin)."""
-    run = _lock_editable(proposal.run)
+    run, proposal = _lock_proposal(proposal)
     pins_elsewhere = (
         PairRule.objects.filter(program=run.program, mentor=proposal.mentor_id, kind=PairRule.Kind.PIN)
         .exclude(mentee=proposal.mentee_id)
@@ -362,26 +381,26 @@ def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposa
     )
     proposal.pinned = True
     proposal.explanation = explain(_as_engine(proposal))
-    proposal.save(update_fields=["pinned", "explanation", "updated_at"])
+    save_existing(proposal, update_fields=["pinned", "explanation", "updated_at"], gone=PROPOSAL_GONE)
     return proposal
 
 
 @transaction.atomic
 def proposal_unpin(*, proposal: MatchProposal) -> MatchProposal:
-    run = _lock_editable(proposal.run)
+    run, proposal = _lock_proposal(proposal)
     PairRule.objects.filter(
         program=run.program, mentee=proposal.mentee_id, mentor=proposal.mentor_id, kind=PairRule.Kind.PIN
     ).delete()
     proposal.pinned = False
     proposal.explanation = explain(_as_engine(proposal))
-    proposal.save(update_fields=["pinned", "explanation", "updated_at"])
+    save_existing(proposal, update_fields=["pinned", "explanation", "updated_at"], gone=PROPOSAL_GONE)
     return proposal
 
 
 @transaction.atomic
 def proposal_forbid(*, proposal: MatchProposal, actor: User | None) -> UnmatchedMentee:
     """Never pair these two again in this program; the mentee leaves this run's proposals."""
-    run = _lock_editable(proposal.run)
+    run, proposal = _lock_proposal(proposal)
     PairRule.objects.update_or_create(
         program=run.program,
         mentee_id=proposal.mentee_id,
@@ -459,8 +478,7 @@ def proposal_alternatives(*, proposal: MatchProposal, limit: int = 8) -> list[Al
 @transaction.atomic
 def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None) -> MatchProposal:
     """Give the mentee another mentor in this run, checking hard rules and capacity."""
-    run = _lock_editable(proposal.run)
-    proposal = MatchProposal.objects.select_related("mentee", "mentor", "run__program").get(pk=proposal.pk)
+    run, proposal = _lock_proposal(proposal)
     if mentor_id == proposal.mentor_id:
         raise ValidationFailed(
             f"{proposal.mentor.display_name} is already the proposed mentor.", fields={"mentor": ["Choose another."]}
@@ -496,7 +514,11 @@ def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None
     proposal.components = new.components
     proposal.details = new.details
     proposal.explanation = explain(new)
-    proposal.save(update_fields=["mentor", "score", "components", "details", "explanation", "updated_at"])
+    save_existing(
+        proposal,
+        update_fields=["mentor", "score", "components", "details", "explanation", "updated_at"],
+        gone=PROPOSAL_GONE,
+    )
     match_run_refresh_stats(run=run)
     return proposal
 
@@ -545,7 +567,7 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
     active mentorships, so a concurrent publish or request cannot overfill one.
     Emails go out after commit."""
     with transaction.atomic():
-        run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+        run = lock_existing(MatchRun.objects.select_related("program"), pk=run.pk, gone=RUN_GONE)
         if run.status != MatchRun.Status.DONE:
             raise Conflict(f"Only a finished run can be published; this one is {run.get_status_display().lower()}.")
         program = run.program
@@ -602,7 +624,7 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
         MatchProposal.objects.bulk_update([p for p, _ in created], ["mentorship"], batch_size=BATCH)
         if run.published_at is None:
             run.published_at = timezone.now()
-            run.save(update_fields=["published_at", "updated_at"])
+            save_existing(run, update_fields=["published_at", "updated_at"], gone=RUN_GONE)
         Program.objects.filter(pk=program.pk, status__in=[Program.Status.ENROLLING, Program.Status.MATCHING]).update(
             status=Program.Status.ACTIVE
         )

@@ -41,6 +41,7 @@ from django.utils import timezone
 from mentoring.models import Invitation, Participant, Program, User
 from mentoring.services.organizations import membership_add
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from turazo.core.models import lock_existing, save_existing
 
 SEND_BATCH_SIZE = 200
 SEND_LEASE = timedelta(minutes=10)
@@ -269,7 +270,9 @@ def invitation_resend(
         if invitation is None:
             raise ValueError("Pass an invitation or a participant.")
         participant = invitation.participant
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant = lock_existing(
+        Participant, pk=participant.pk, gone=f"{participant.display_name} was deleted from the program meanwhile."
+    )
     reason = _why_not_resendable(participant)
     if reason is None and participant.invitations.filter(status=Status.ACCEPTED).exists():
         reason = f"{participant.display_name} has already accepted an invitation."
@@ -447,7 +450,7 @@ def _mark_email_verified(*, user: User, email: str) -> None:
         )
     elif not address.verified:
         address.verified = True
-        address.save(update_fields=["verified"])
+        save_existing(address, update_fields=["verified"], gone="This email address was removed meanwhile.")
 
 
 @transaction.atomic

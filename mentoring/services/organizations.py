@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from mentoring.models import Membership, Organization, User
 from turazo.core.errors import ValidationFailed
+from turazo.core.models import save_existing
 
 
 def _unique_slug(name: str) -> str:
@@ -37,12 +38,14 @@ def membership_add(*, user: User, organization: Organization, is_admin: bool = F
     )
     if not created and is_admin and not membership.is_admin:
         membership.is_admin = True
-        membership.save(update_fields=["is_admin", "updated_at"])
+        save_existing(
+            membership, update_fields=["is_admin", "updated_at"], gone="This membership was removed meanwhile."
+        )
     return membership
 
 
 def user_update_preferences(*, user: User, full_name: str, timezone: str) -> User:
     user.full_name = full_name.strip()
     user.timezone = timezone
-    user.save(update_fields=["full_name", "timezone"])
+    save_existing(user, update_fields=["full_name", "timezone"], gone="This account was deleted meanwhile.")
     return user

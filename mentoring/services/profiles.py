@@ -32,6 +32,7 @@ from mentoring.models import Membership, Participant, Program, Question, User
 from mentoring.profiles import normalize_languages, normalize_tags, profile_completeness, split_list
 from mentoring.services.skills import skill_map
 from turazo.core.errors import PermissionDenied, ValidationFailed
+from turazo.core.models import save_existing
 
 SENIORITY_LEVELS = {
     1: "1 · Junior",
@@ -432,7 +433,11 @@ def participant_update_profile(*, participant: Participant, actor: User, data: M
         for field, value in cleaned.items():
             setattr(participant, field, value)
         participant.completeness = profile_completeness(participant, questions=questions)
-        participant.save(update_fields=[*cleaned, "completeness", "updated_at"])
+        save_existing(
+            participant,
+            update_fields=[*cleaned, "completeness", "updated_at"],
+            gone="This participant was deleted meanwhile; nothing was saved.",
+        )
     return participant
 
 

@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from mentoring.models import Membership, Organization, Participant, Program, User
 from mentoring.profiles import profile_completeness
 from turazo.core.errors import Conflict, ValidationFailed
+from turazo.core.models import save_existing
 
 PROGRAM_FIELDS = (
     "name", "description", "start_date", "end_date", "default_capacity",
     "session_length_minutes", "cadence_days", "matching_mode",
 )  # fmt: skip
+PROGRAM_GONE = "This program was deleted meanwhile."
 
 
 def validate_program(data: dict[str, Any]) -> None:
@@ -54,7 +56,7 @@ def program_update(*, program: Program, **data: Any) -> Program:
     validate_program(merged)
     for field, value in data.items():
         setattr(program, field, value.strip() if field == "name" else value)
-    program.save(update_fields=[*data, "updated_at"])
+    save_existing(program, update_fields=[*data, "updated_at"], gone=PROGRAM_GONE)
     return program
 
 

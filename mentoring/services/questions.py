@@ -15,11 +15,13 @@ from django.utils.text import slugify
 from mentoring.models import Participant, Program, Question
 from mentoring.services.profiles import program_recompute_completeness
 from turazo.core.errors import ValidationFailed
+from turazo.core.models import save_existing
 
 KEY_MAX = 40
 LABEL_MAX = 200
 CHOICE_MAX = 100
 CHOICES_MAX = 30
+QUESTION_GONE = "This question was deleted meanwhile; reload the program's questions."
 
 
 def _fail(fields: dict[str, list[str]]) -> ValidationFailed:
@@ -145,7 +147,7 @@ def question_update(
     for field, value in cleaned.items():
         setattr(question, field, value)
     question.required = bool(required)
-    question.save(update_fields=[*cleaned, "required", "updated_at"])
+    save_existing(question, update_fields=[*cleaned, "required", "updated_at"], gone=QUESTION_GONE)
     _prune_answers(question=question)
     program_recompute_completeness(program=program)
     return question

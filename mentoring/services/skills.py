@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from mentoring.models import Organization, Participant, Skill
 from mentoring.profiles import normalize_tags, skill_slug
 from turazo.core.errors import ValidationFailed
+from turazo.core.models import save_existing
 
 NAME_MAX = 60
+SKILL_GONE = "This skill was deleted meanwhile; reload the skill list."
 
 
 def skill_map(*, organization: Organization) -> dict[str, str]:
@@ -63,7 +65,7 @@ def skill_rename(*, skill: Skill, name: str) -> Skill:
     skill.name, skill.slug = name, slug
     try:
         with transaction.atomic():
-            skill.save(update_fields=["name", "slug", "updated_at"])
+            save_existing(skill, update_fields=["name", "slug", "updated_at"], gone=SKILL_GONE)
     except IntegrityError:
         raise _duplicate(clash.exclude(pk=skill.pk).get())
     _respell_profiles(organization_id=skill.organization_id, old_slug=old_slug, name=name)
