@@ -17,7 +17,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
-    created_by = serializers.EmailField(source="created_by.email", default=None, read_only=True)
+    created_by = serializers.EmailField(source="created_by.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = MatchRun
@@ -72,7 +72,11 @@ class PublishResultSerializer(serializers.Serializer):
 
 class MatchingSettingsSerializer(serializers.Serializer):
     weights = serializers.DictField(
-        child=serializers.FloatField(),
+        child=serializers.FloatField(
+            min_value=0,
+            max_value=10,
+            error_messages={"min_value": "Use a weight from 0 to 10.", "max_value": "Use a weight from 0 to 10."},
+        ),
         help_text="0–10 per component: goals, skills, hours, seniority, department, and q:<question key>.",
     )
     rules = serializers.DictField(

@@ -3,6 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from mentoring.models import Membership, Organization, Participant, Program, User
+from mentoring.services.profiles import clean_timezone
+from turazo.core.api import LocalTimeField
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -10,6 +12,13 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "full_name", "timezone"]
         read_only_fields = ["id", "email"]
+        extra_kwargs = {"timezone": {"help_text": "IANA name, e.g. Europe/Lisbon; empty follows the browser."}}
+
+    def validate_timezone(self, value: str) -> str:
+        try:
+            return clean_timezone(value)
+        except ValueError as e:
+            raise serializers.ValidationError(str(e))
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -47,6 +56,22 @@ class ProgramSerializer(serializers.ModelSerializer):
             "mentor_count", "mentee_count", "invited_count", "active_count", "complete_count",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at"]
+        # The limits program_create/program_update enforce, with their messages.
+        extra_kwargs = {
+            "default_capacity": {
+                "min_value": 1,
+                "error_messages": {"min_value": "A mentor takes at least one mentee."},
+            },
+            "session_length_minutes": {
+                "min_value": 15,
+                "max_value": 240,
+                "error_messages": {
+                    "min_value": "Sessions last between 15 and 240 minutes.",
+                    "max_value": "Sessions last between 15 and 240 minutes.",
+                },
+            },
+            "cadence_days": {"min_value": 1, "error_messages": {"min_value": "The cadence is at least one day."}},
+        }
 
 
 class ProgramTransitionSerializer(serializers.Serializer):
@@ -55,6 +80,8 @@ class ProgramTransitionSerializer(serializers.Serializer):
 
 class ParticipantSerializer(serializers.ModelSerializer):
     invitation_status = serializers.CharField(read_only=True, allow_null=True)
+    work_start = LocalTimeField(read_only=True, allow_null=True)
+    work_end = LocalTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Participant
@@ -68,7 +95,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class ParticipantCreateSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Participant.Role.choices)
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     department = serializers.CharField(max_length=100, required=False, allow_blank=True)

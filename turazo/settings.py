@@ -242,6 +242,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The ".json" suffix routes DRF adds are not separate operations.
+    "PREPROCESSING_HOOKS": ["drf_spectacular.hooks.preprocess_exclude_path_format"],
+    # The error shape on every operation (400/401/403/404/409/429); see turazo/core/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "turazo.core.schema.document_errors",
+    ],
     # Several models have a "status"; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ProgramStatusEnum": "mentoring.models.Program.Status",

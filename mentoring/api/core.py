@@ -4,6 +4,7 @@ from rest_framework import generics, mixins, permissions, viewsets
 
 from mentoring.models import Membership, Organization
 from mentoring.serializers import MeSerializer, OrganizationSerializer
+from mentoring.services.organizations import user_update_preferences
 from turazo.core.api import TenantViewSetMixin
 
 
@@ -17,6 +18,13 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         return self.request.user
+
+    def perform_update(self, serializer: MeSerializer) -> None:
+        user = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = user_update_preferences(
+            user=user, full_name=data.get("full_name", user.full_name), timezone=data.get("timezone", user.timezone)
+        )
 
 
 class OrganizationViewSet(

@@ -18,7 +18,15 @@ from mentoring.models import Participant, Program, Question, Skill
 from mentoring.services import profiles as profile_services
 from mentoring.services import questions as question_services
 from mentoring.services import skills as skill_services
-from turazo.core.api import IsOrganizationAdmin, IsOrganizationMember, TenantViewSetMixin
+from mentoring.services.profiles import (
+    CAPACITY_MAX,
+    LANGUAGE_LENGTH_MAX,
+    TAG_LENGTH_MAX,
+    TAGS_MAX,
+    TEXT_ANSWER_MAX,
+    TEXT_FIELDS,
+)
+from turazo.core.api import IsOrganizationAdmin, IsOrganizationMember, LocalTimeField, TenantViewSetMixin
 from turazo.core.errors import ValidationFailed
 from turazo.core.tenancy import get_for_org
 
@@ -30,8 +38,8 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     program_name = serializers.CharField(source="program.name", read_only=True)
     works_overnight = serializers.SerializerMethodField()
-    work_start = serializers.TimeField(format="%H:%M", allow_null=True)
-    work_end = serializers.TimeField(format="%H:%M", allow_null=True)
+    work_start = LocalTimeField(allow_null=True)
+    work_end = LocalTimeField(allow_null=True)
 
     class Meta:
         model = Participant
@@ -73,36 +81,60 @@ class ProfileUpdateSerializer(serializers.Serializer):
     be sent as one comma-separated text. Mentor-only: expertise, skills_offered,
     capacity; mentee-only: goals, skills_wanted."""
 
-    full_name = serializers.CharField(required=False)
-    job_title = serializers.CharField(required=False, allow_blank=True)
-    department = serializers.CharField(required=False, allow_blank=True)
-    manager_email = serializers.EmailField(required=False, allow_blank=True)
+    full_name = serializers.CharField(required=False, max_length=TEXT_FIELDS["full_name"])
+    job_title = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["job_title"])
+    department = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["department"])
+    manager_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     seniority = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=6)
-    location = serializers.CharField(required=False, allow_blank=True)
-    timezone = serializers.CharField(required=False, allow_blank=True, help_text="IANA name, e.g. Europe/Lisbon.")
-    languages = serializers.ListField(child=serializers.CharField(), required=False)
-    work_start = serializers.TimeField(required=False, allow_null=True)
-    work_end = serializers.TimeField(required=False, allow_null=True)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["location"])
+    timezone = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="IANA name, e.g. Europe/Lisbon."
+    )
+    languages = serializers.ListField(child=serializers.CharField(max_length=LANGUAGE_LENGTH_MAX), required=False)
+    work_start = LocalTimeField(required=False, allow_null=True)
+    work_end = LocalTimeField(required=False, allow_null=True)
     works_overnight = serializers.BooleanField(
         required=False, help_text="Must be true when work_end is before work_start (a night shift)."
     )
     work_days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), required=False)
-    goals = serializers.CharField(required=False, allow_blank=True)
-    skills_wanted = serializers.ListField(child=serializers.CharField(), required=False)
-    expertise = serializers.CharField(required=False, allow_blank=True)
-    skills_offered = serializers.ListField(child=serializers.CharField(), required=False)
-    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=20)
+    goals = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["goals"])
+    skills_wanted = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_LENGTH_MAX), max_length=TAGS_MAX, required=False
+    )
+    expertise = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["expertise"])
+    skills_offered = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_LENGTH_MAX), max_length=TAGS_MAX, required=False
+    )
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=CAPACITY_MAX)
     answers = serializers.DictField(
-        required=False, help_text="{question key: answer}; an answer is a text or a list of texts (multiple choice)."
+        required=False,
+        help_text="{question key: answer}; an answer is a text (at most "
+        f"{TEXT_ANSWER_MAX} characters) or a list of texts (multiple choice).",
     )
 
 
 class QuestionSerializer(serializers.ModelSerializer):
     key = serializers.CharField(
-        required=False, allow_blank=True, help_text="Defaults to a slug of the label; cannot change later."
+        required=False,
+        allow_blank=True,
+        max_length=question_services.KEY_MAX,
+        help_text="Defaults to a slug of the label; cannot change later.",
     )
-    label = serializers.CharField(allow_blank=True)
-    choices = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    label = serializers.CharField(
+        allow_blank=True,
+        max_length=question_services.LABEL_MAX,
+        error_messages={"max_length": f"Keep the question to {question_services.LABEL_MAX} characters."},
+    )
+    choices = serializers.ListField(
+        child=serializers.CharField(
+            allow_blank=True,
+            max_length=question_services.CHOICE_MAX,
+            error_messages={"max_length": f"Keep each choice to {question_services.CHOICE_MAX} characters."},
+        ),
+        max_length=question_services.CHOICES_MAX,
+        error_messages={"max_length": f"Offer at most {question_services.CHOICES_MAX} choices."},
+        required=False,
+    )
 
     class Meta:
         model = Question

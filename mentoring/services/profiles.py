@@ -45,6 +45,7 @@ SENIORITY_LEVELS = {
 CAPACITY_MAX = 20
 TAGS_MAX = 20
 TAG_LENGTH_MAX = 60
+LANGUAGE_LENGTH_MAX = 40
 TEXT_ANSWER_MAX = 500
 LONG_TEXT_MAX = 4000
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -305,7 +306,7 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
         except TypeError:
             errors.add("languages", "Give a list of languages, or one text separated by commas.")
         else:
-            if any(len(lang) > 40 for lang in cleaned["languages"]):
+            if any(len(lang) > LANGUAGE_LENGTH_MAX for lang in cleaned["languages"]):
                 errors.add("languages", "That doesn't look like a language name; separate languages with commas.")
 
     _clean_working_hours(participant, data, cleaned, errors)

@@ -10,13 +10,37 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
-from rest_framework import exceptions, permissions
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from turazo.core.errors import DomainError
 from turazo.core.middleware import _current_membership
+
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": LOCAL_TIME_PATTERN,
+        "example": "09:00",
+        "description": "A wall-clock time, HH:MM (24 h), in the person's own time zone; no offset.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in someone's own time zone, written ``"09:00"``.
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which requires an offset ("09:00:00Z");
+    a working day that starts at nine wherever the person lives has none, so the API reads
+    and writes HH:MM (seconds are accepted on input and dropped) and documents the pattern."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(**kwargs)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -32,7 +56,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = _flat_fields(exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail})
         message = "Some fields are invalid: " + ", ".join(sorted(fields)) + "." if fields else "Invalid input."
         response.data = {"error": {"code": "validation_failed", "message": message, "fields": fields}}
     else:
@@ -40,6 +64,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(exc, "default_code", "error")
         response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
     return response
+
+
+def _flat_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests errors of nested fields ({"choices": {0: [...]}}, {"weights": {"x": [...]}});
+    the API always answers {"choices.0": [...], "weights.x": [...]}: one level, lists of text."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(_flat_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list | tuple) and any(isinstance(v, dict | list | tuple) for v in detail):
+        flat = {}
+        for index, value in enumerate(detail):
+            if value:  # DRF puts {} for the items of a list that were fine
+                flat.update(_flat_fields(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list | tuple) else [detail]
+    return {prefix or "non_field_errors": [str(m) for m in messages]}
 
 
 class IsOrganizationMember(permissions.BasePermission):

@@ -65,7 +65,7 @@ def save_existing(instance: models.Model, *, update_fields: Sequence[str], gone:
 
     The row is locked first, so it cannot disappear between the check and the UPDATE."""
     with transaction.atomic():
-        lock_existing(type(instance), pk=instance.pk, gone=gone)
+        lock_existing(instance._meta.model, pk=instance.pk, gone=gone)
         instance.save(update_fields=list(update_fields))
 
 
