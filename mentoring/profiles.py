@@ -48,7 +48,12 @@ def _filled(value: object) -> bool:
 
 def profile_completeness(participant: Participant, *, questions: Sequence[Question]) -> int:
     """Percent of the profile a person has filled in, over the fields that matter for
-    their role and the program's questions that apply to them."""
+    their role and the program's *required* questions that apply to them.
+
+    Optional questions never count: leaving one blank is a valid answer, so it must not
+    keep anyone below 100 % (nor the program's "Profiles complete" at 0). Migration
+    mentoring 0003 recomputed the stored figures with this rule; question changes
+    recompute them through ``program_recompute_completeness``."""
     p = participant
     checks = [
         p.full_name,
@@ -63,5 +68,5 @@ def profile_completeness(participant: Participant, *, questions: Sequence[Questi
         checks += [p.goals, p.skills_wanted]
     else:
         checks += [p.expertise, p.skills_offered]
-    checks += [p.answers.get(q.key) for q in questions if q.applies_to(p.role)]
+    checks += [p.answers.get(q.key) for q in questions if q.required and q.applies_to(p.role)]
     return round(100 * sum(_filled(c) for c in checks) / len(checks))

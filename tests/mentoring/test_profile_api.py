@@ -59,7 +59,7 @@ def test_participant_reads_their_profile(mentee, mentee_p, program):
 
 def test_participant_patches_their_profile_through_the_same_rules(mentee, mentee_p, program):
     SkillFactory(organization=program.organization, name="Public speaking")
-    QuestionFactory(program=program, key="format", choices=["Video", "In person"])
+    QuestionFactory(program=program, key="format", choices=["Video", "In person"], required=True)
     response = _api(mentee).patch(
         _url(mentee_p),
         {

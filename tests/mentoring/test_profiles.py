@@ -67,13 +67,29 @@ def test_mentee_fills_the_whole_profile_and_reaches_100_percent(mentee, mentee_p
     assert mentee_p.manager_email == "boss@acme.test"
 
 
-def test_completeness_counts_the_fields_of_the_role_and_the_applicable_questions(mentee, mentee_p, program):
-    QuestionFactory(program=program, key="format", audience=Question.Audience.MENTEE)
-    QuestionFactory(program=program, key="mentor-only", audience=Question.Audience.MENTOR)
+def test_completeness_counts_the_fields_of_the_role_and_the_applicable_required_questions(mentee, mentee_p, program):
+    QuestionFactory(program=program, key="format", audience=Question.Audience.MENTEE, required=True)
+    QuestionFactory(program=program, key="mentor-only", audience=Question.Audience.MENTOR, required=True)
+    QuestionFactory(program=program, key="optional", audience=Question.Audience.BOTH, required=False)
     # Filled by the factory: full name, time zone, languages. Counted: 7 common + goals, skills + 1 question = 10.
     participant_update_profile(participant=mentee_p, actor=mentee, data={"goals": "Public speaking"})
     mentee_p.refresh_from_db()
     assert mentee_p.completeness == 40
+
+
+def test_an_optional_question_left_blank_keeps_a_full_profile_at_100(mentee, mentee_p, program):
+    QuestionFactory(program=program, key="hobbies", kind="text", choices=[], required=False)
+    participant_update_profile(participant=mentee_p, actor=mentee, data=FULL_MENTEE)
+    mentee_p.refresh_from_db()
+    assert mentee_p.answers == {}
+    assert mentee_p.completeness == 100
+
+
+def test_a_required_question_left_blank_keeps_the_profile_below_100(mentee, mentee_p, program):
+    QuestionFactory(program=program, key="format", required=True)
+    participant_update_profile(participant=mentee_p, actor=mentee, data=FULL_MENTEE)
+    mentee_p.refresh_from_db()
+    assert mentee_p.completeness == 90
 
 
 def test_skills_take_the_organizations_spelling_and_new_ones_are_kept(mentee, mentee_p, organization):

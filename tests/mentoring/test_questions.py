@@ -76,13 +76,32 @@ def test_the_same_key_is_fine_in_another_program(program):
     assert services.question_create(program=other, label="Format?", key="format", kind="text").key == "format"
 
 
-def test_adding_a_question_recomputes_everyones_completeness(program, mentee):
+def test_adding_a_required_question_recomputes_everyones_completeness(program, mentee):
     participant = Participant.objects.get(user=mentee)
     participant.completeness = 100
     participant.save()
-    services.question_create(program=program, label="Format?", choices=["Video", "In person"])
+    services.question_create(program=program, label="Format?", choices=["Video", "In person"], required=True)
     participant.refresh_from_db()
     assert participant.completeness == 30  # 3 of 10: name, time zone and languages came from the factory
+
+
+def test_an_optional_question_does_not_change_anyones_completeness(program, mentee):
+    participant = Participant.objects.get(user=mentee)
+    services.question_create(program=program, label="Format?", choices=["Video", "In person"])
+    participant.refresh_from_db()
+    assert participant.completeness == 33  # 3 of 9: optional questions do not count
+
+
+def test_making_a_question_optional_recomputes_completeness(program, mentee):
+    participant = Participant.objects.get(user=mentee)
+    question = services.question_create(program=program, label="Format?", choices=["Video", "In person"], required=True)
+    participant.refresh_from_db()
+    assert participant.completeness == 30
+    services.question_update(
+        question=question, label="Format?", kind="single", choices=["Video", "In person"], audience="both", required=False
+    )
+    participant.refresh_from_db()
+    assert participant.completeness == 33
 
 
 def test_deleting_a_question_removes_its_answers_and_renumbers(program, mentee, mentor):
