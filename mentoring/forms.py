@@ -77,7 +77,8 @@ class ParticipantFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"))
     role = forms.ChoiceField(required=False, choices=[("", _("All roles")), *Participant.Role.choices])
     status = forms.ChoiceField(
-        required=False, choices=[("", _("Current participants")), *Participant.Status.choices, ("all", _("Everyone"))]
+        required=False,
+        choices=[("", _("Current participants")), *Participant.InvitationStatus.choices, ("all", _("Everyone"))],
     )
     completeness = forms.ChoiceField(
         required=False,

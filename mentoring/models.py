@@ -212,10 +212,31 @@ class Participant(TenantModel):
         MENTEE = "mentee", "Mentee"
 
     class Status(models.TextChoices):
+        """The record's own state. Pages, exports and the API show ``InvitationStatus``."""
+
         INVITED = "invited", "Invited"
         ACTIVE = "active", "Active"
         DECLINED = "declined", "Declined"
         REMOVED = "removed", "Removed"
+
+    class InvitationStatus(models.TextChoices):
+        """Where a participant is between being added and taking part: the one status the
+        invitations page, the participants table, the program's counts, the CSV export and
+        the API all show. Derived, never stored: ``mentoring.selectors.invitation_status``
+        computes it from the participant's status and their latest invitation."""
+
+        NOT_INVITED = "not_invited", "Not invited"
+        PENDING = "pending", "Pending"  # invitation created, email queued
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed to send"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+        JOINED = "joined", "Joined"
+        DECLINED = "declined", "Declined"
+        REMOVED = "removed", "Removed"
+
+    # Statuses in which an invitation is out and the person may still accept.
+    WAITING = (InvitationStatus.PENDING, InvitationStatus.SENT)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="participations")
@@ -263,6 +284,12 @@ class Participant(TenantModel):
     @property
     def effective_capacity(self) -> int:
         return self.capacity if self.capacity is not None else self.program.default_capacity
+
+    @property
+    def invitation_status_label(self) -> str:
+        """The label of ``invitation_status``, which querysets annotate through
+        ``mentoring.selectors.with_invitation_status``."""
+        return self.InvitationStatus(self.invitation_status).label
 
 
 class Invitation(TenantModel):

@@ -3,30 +3,74 @@ callers keep a fixed number of queries whatever the cohort size."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from mentoring.models import Invitation, Organization, Participant, Program, Question
 
 _LIVE = ~Q(participants__status=Participant.Status.REMOVED)
+IS = Participant.InvitationStatus
+
+
+def invitation_status() -> Case:
+    """A participant's invitation status (``Participant.InvitationStatus``), as an SQL
+    expression over the participant row: the one derivation every page, count, export and
+    API response uses, so they can never disagree.
+
+    The participant's own status decides first: removed, declined, or active (joined, however
+    they got there: an accepted invitation, or linked by an admin or the demo seed). Otherwise
+    their latest invitation does: none yet is "not invited"; a live one past its expiry is
+    "expired" even before the periodic sweep marks it so."""
+    latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest_status = latest.annotate(
+        participant_status=Case(
+            When(status=Invitation.Status.ACCEPTED, then=Value(IS.JOINED)),
+            When(status__in=Invitation.LIVE, expires_at__lte=timezone.now(), then=Value(IS.EXPIRED)),
+            default=F("status"),
+            output_field=CharField(),
+        )
+    ).values("participant_status")[:1]
+    return Case(
+        When(status=Participant.Status.REMOVED, then=Value(IS.REMOVED)),
+        When(status=Participant.Status.DECLINED, then=Value(IS.DECLINED)),
+        When(status=Participant.Status.ACTIVE, then=Value(IS.JOINED)),
+        default=Coalesce(Subquery(latest_status), Value(IS.NOT_INVITED)),
+        output_field=CharField(),
+    )
+
+
+def with_invitation_status(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """``participants``, each annotated with ``invitation_status`` (see ``invitation_status``)."""
+    return participants.annotate(invitation_status=invitation_status())
+
+
+def _count_by_invitation_status(statuses: Iterable[str]) -> Coalesce:
+    counted = (
+        with_invitation_status(Participant.objects.filter(program=OuterRef("pk")))
+        .filter(invitation_status__in=list(statuses))
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def programs_with_counts(organization: Organization | None) -> QuerySet[Program]:
-    """The organization's programs, each with its funnel counts, in one query."""
+    """The organization's programs, each with its funnel counts, in one query. The
+    invitation counts go through the same ``invitation_status`` as every other page."""
     return Program.objects.for_organization(organization).annotate(
         mentor_count=Count("participants", filter=_LIVE & Q(participants__role="mentor")),
         mentee_count=Count("participants", filter=_LIVE & Q(participants__role="mentee")),
-        invited_count=Count("participants", filter=Q(participants__status=Participant.Status.INVITED)),
-        active_count=Count("participants", filter=Q(participants__status=Participant.Status.ACTIVE)),
+        not_invited_count=_count_by_invitation_status([IS.NOT_INVITED]),
+        waiting_count=_count_by_invitation_status(Participant.WAITING),
+        joined_count=_count_by_invitation_status([IS.JOINED]),
         complete_count=Count("participants", filter=_LIVE & Q(participants__completeness=100)),
     ).order_by("-start_date", "name", "pk")
-
-
-def latest_invitation_status() -> Subquery:
-    return Subquery(
-        Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk").values("status")[:1]
-    )
 
 
 SORTS = {
@@ -37,7 +81,7 @@ SORTS = {
     "role": ("role", "full_name"),
     "completeness": ("completeness", "full_name"),
     "-completeness": ("-completeness", "full_name"),
-    "status": ("status", "full_name"),
+    "status": ("invitation_status", "full_name"),
     "updated": ("-updated_at",),
 }
 
@@ -57,9 +101,12 @@ def participants_table(
     completeness: str = "",
     sort: str = "name",
 ) -> QuerySet[Participant]:
-    """Participants of a program for the admin table: filtered, sorted, with the
-    latest invitation status annotated (a correlated subquery, not one query per row)."""
-    qs = Participant.objects.filter(program=program).select_related("user")
+    """Participants of a program for the admin table, the CSV export and the API: filtered,
+    sorted, each with its ``invitation_status`` (a correlated subquery, not a query per row).
+
+    ``status`` is an invitation status ("joined", "not_invited", ...), or one of the record's
+    own statuses ("invited", "active"), or "all"; by default removed people are left out."""
+    qs = with_invitation_status(Participant.objects.filter(program=program).select_related("user"))
     if search:
         qs = qs.filter(
             Q(full_name__icontains=search)
@@ -69,13 +116,15 @@ def participants_table(
         )
     if role in Participant.Role.values:
         qs = qs.filter(role=role)
-    if status in Participant.Status.values:
+    if status in IS.values:
+        qs = qs.filter(invitation_status=status)
+    elif status in Participant.Status.values:
         qs = qs.filter(status=status)
     elif status != "all":
         qs = qs.exclude(status=Participant.Status.REMOVED)
     if completeness in COMPLETENESS_FILTERS:
         qs = qs.filter(COMPLETENESS_FILTERS[completeness])
-    return qs.annotate(invitation_status=latest_invitation_status()).order_by(*SORTS.get(sort, SORTS["name"]), "pk")
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]), "pk")
 
 
 @dataclass(frozen=True)

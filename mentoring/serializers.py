@@ -44,16 +44,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class ProgramSerializer(serializers.ModelSerializer):
     mentor_count = serializers.IntegerField(read_only=True)
     mentee_count = serializers.IntegerField(read_only=True)
-    invited_count = serializers.IntegerField(read_only=True)
-    active_count = serializers.IntegerField(read_only=True)
-    complete_count = serializers.IntegerField(read_only=True)
+    not_invited_count = serializers.IntegerField(read_only=True, help_text="Participants with invitation_status not_invited.")
+    waiting_count = serializers.IntegerField(
+        read_only=True, help_text="Participants waiting to accept: invitation_status pending or sent."
+    )
+    joined_count = serializers.IntegerField(read_only=True, help_text="Participants with invitation_status joined.")
+    complete_count = serializers.IntegerField(read_only=True, help_text="Participants (not removed) at 100 %.")
 
     class Meta:
         model = Program
         fields = [
             "id", "name", "description", "start_date", "end_date", "status", "default_capacity",
             "session_length_minutes", "cadence_days", "matching_mode", "created_at",
-            "mentor_count", "mentee_count", "invited_count", "active_count", "complete_count",
+            "mentor_count", "mentee_count", "not_invited_count", "waiting_count", "joined_count", "complete_count",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at"]
         # The limits program_create/program_update enforce, with their messages.
@@ -79,7 +82,11 @@ class ProgramTransitionSerializer(serializers.Serializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    invitation_status = serializers.CharField(read_only=True, allow_null=True)
+    invitation_status = serializers.ChoiceField(
+        choices=Participant.InvitationStatus.choices,
+        read_only=True,
+        help_text="Where the participant is between being added and taking part; the same status every page shows.",
+    )
     work_start = LocalTimeField(read_only=True, allow_null=True)
     work_end = LocalTimeField(read_only=True, allow_null=True)
 

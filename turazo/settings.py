@@ -254,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "mentoring.models.Program.Status",
         "ParticipantStatusEnum": "mentoring.models.Participant.Status",
         "InvitationStatusEnum": "mentoring.models.Invitation.Status",
+        "ParticipantInvitationStatusEnum": "mentoring.models.Participant.InvitationStatus",
         "ImportJobStatusEnum": "mentoring.models.ImportJob.Status",
         "MentorshipStatusEnum": "mentoring.models.Mentorship.Status",
     },

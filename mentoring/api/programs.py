@@ -65,7 +65,13 @@ class ProgramViewSet(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Search name, email, department, job title"),
             OpenApiParameter("role", OpenApiTypes.STR, enum=Participant.Role.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=[*Participant.Status.values, "all"]),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=sorted({*Participant.InvitationStatus.values, *Participant.Status.values, "all"}),
+                description="An invitation_status, or the record's own status (invited, active), or all. "
+                "Default: everyone but removed participants.",
+            ),
             OpenApiParameter("completeness", OpenApiTypes.STR, enum=["complete", "partial", "empty"]),
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.SORTS)),
         ]

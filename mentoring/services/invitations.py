@@ -39,6 +39,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from mentoring.models import Invitation, Participant, Program, User
+from mentoring.selectors import with_invitation_status
 from mentoring.services.organizations import membership_add
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turazo.core.models import lock_existing, save_existing
@@ -93,20 +94,17 @@ def invitation_list(*, organization, program: Program | None = None, status: str
 
 
 def participant_list_with_latest_invitation(*, program: Program, status: str | None = None):
-    """The program's participants (not removed), each annotated with ``latest_invitation_id``;
-    ``status`` filters on that invitation's effective status ("none": never invited)."""
+    """The program's participants (not removed), each annotated with its ``invitation_status``
+    (the one every page shows) and ``latest_invitation_id``; ``status`` filters on the former."""
     latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
     qs = (
-        Participant.objects.filter(program=program)
+        with_invitation_status(Participant.objects.filter(program=program))
         .exclude(status=Participant.Status.REMOVED)
         .annotate(latest_invitation_id=Subquery(latest.values("pk")[:1]))
         .order_by("full_name", "email", "pk")
     )
-    if status == "none":
-        qs = qs.filter(latest_invitation_id__isnull=True)
-    elif status:
-        latest_matching = Invitation.objects.filter(invitation_status_q(status), pk=OuterRef("latest_invitation_id"))
-        qs = qs.filter(Exists(latest_matching))
+    if status:
+        qs = qs.filter(invitation_status=status)
     return qs
 
 

@@ -23,7 +23,10 @@ from turazo.core.tenancy import get_for_org, tenant_exempt, tenant_view
 
 EXEMPT_REASON = "token-authorized invitation page"
 PER_PAGE = 100
-STATUS_FILTERS = [("", "Any status"), ("none", "Not invited")] + [(s.value, s.label) for s in Invitation.Status]
+# The list leaves removed people out, so "Removed" is no filter here.
+STATUS_FILTERS = [("", "Any status")] + [
+    (s.value, s.label) for s in Participant.InvitationStatus if s != Participant.InvitationStatus.REMOVED
+]
 
 
 # --- The invited person's pages --------------------------------------------------------

@@ -123,9 +123,6 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_org(Program, request.organization, pk=pk)
     form, qs = _filtered_participants(request, program)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for participant in page.object_list:
-        status = participant.invitation_status
-        participant.invitation_label = Invitation.Status(status).label if status else ""
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         "program": program,

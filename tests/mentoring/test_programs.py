@@ -84,7 +84,8 @@ def test_program_overview_shows_live_counts(client, hr_admin, program):
     client.force_login(hr_admin)
     page = client.get(f"/programs/{program.pk}/")
     p = page.context["program"]
-    assert (p.mentor_count, p.mentee_count, p.invited_count, p.active_count, p.complete_count) == (3, 5, 5, 3, 3)
+    counts = (p.mentor_count, p.mentee_count, p.not_invited_count, p.waiting_count, p.joined_count, p.complete_count)
+    assert counts == (3, 5, 5, 0, 3, 3)
 
 
 def test_status_moves_follow_the_lifecycle(client, hr_admin, program):
@@ -293,7 +294,7 @@ def test_api_adds_a_participant_and_refuses_a_duplicate(hr_admin, program):
     created = api.post(url, {"email": "Ana@Example.com", "role": "mentee", "full_name": "Ana"}, format="json")
     assert created.status_code == 201
     assert {k: created.json()[k] for k in ("email", "role", "status", "invitation_status")} == {
-        "email": "ana@example.com", "role": "mentee", "status": "invited", "invitation_status": None,
+        "email": "ana@example.com", "role": "mentee", "status": "invited", "invitation_status": "not_invited",
     }  # fmt: skip
     duplicate = api.post(url, {"email": "ana@example.com", "role": "mentor"}, format="json")
     assert duplicate.status_code == 409

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.models import Membership, Organization, Participant, Program, Question, Skill, User
+from mentoring.models import Invitation, Membership, Organization, Participant, Program, Question, Skill, User
 from mentoring.profiles import profile_completeness, skill_slug
+from mentoring.services.invitations import token_new
 
 DEMO_SLUG = "northwind-demo"
 DEMO_PASSWORD = "turazo-demo-2026"  # noqa: S105 - demo accounts of the embedded default only
@@ -242,6 +243,20 @@ class Command(BaseCommand):
                 p.capacity = rng.choice([2, 3, 3, 4])
             p.completeness = profile_completeness(p, questions=list(program.questions.all()))
             p.save()
+            # They joined the way everyone does: through an invitation they accepted, so the
+            # invitations page, the CSV and the API tell the same story as the counts.
+            sent = timezone.now() - dt.timedelta(days=rng.randint(3, 9), hours=rng.randint(0, 23))
+            Invitation.objects.create(
+                organization=org,
+                participant=p,
+                token_hash=token_new()[1],  # the link is long used; nobody has its token
+                status=Invitation.Status.ACCEPTED,
+                invited_by=admin,
+                sent_at=sent,
+                expires_at=sent + dt.timedelta(days=14),
+                responded_at=sent + dt.timedelta(hours=rng.randint(1, 48)),
+                attempts=1,
+            )
 
     def _user(self, email: str, name: str) -> User:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)

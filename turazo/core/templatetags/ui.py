@@ -55,8 +55,10 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "declined": ("ended", "x-circle"),
         "removed": ("ended", "dash-circle"),
     },
+    # A participant's invitation status (Participant.InvitationStatus); "accepted" is an
+    # invitation's own status (the invitation API's word for a joined participant's link).
     "invitation": {
-        "none": ("neutral", "envelope-dash"),
+        "not_invited": ("neutral", "envelope-dash"),
         "pending": ("neutral", "hourglass-split"),
         "sent": ("progress", "send"),
         "failed": ("danger", "exclamation-triangle"),
@@ -65,6 +67,7 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "expired": ("attention", "clock-history"),
         "revoked": ("ended", "slash-circle"),
         "joined": ("success", "check-circle"),
+        "removed": ("ended", "dash-circle"),
     },
     "import": {
         "previewed": ("attention", "eye"),
