@@ -3,7 +3,6 @@ callers keep a fixed number of queries whatever the cohort size."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -12,7 +11,6 @@ from django.utils import timezone
 
 from mentoring.models import Invitation, Organization, Participant, Program, Question
 
-_LIVE = ~Q(participants__status=Participant.Status.REMOVED)
 IS = Participant.InvitationStatus
 
 
@@ -48,28 +46,29 @@ def with_invitation_status(participants: QuerySet[Participant]) -> QuerySet[Part
     return participants.annotate(invitation_status=invitation_status())
 
 
-def _count_by_invitation_status(statuses: Iterable[str]) -> Coalesce:
+def _count(participants: QuerySet[Participant]) -> Coalesce:
+    """How many of ``participants`` belong to the program of the outer row."""
     counted = (
-        with_invitation_status(Participant.objects.filter(program=OuterRef("pk")))
-        .filter(invitation_status__in=list(statuses))
-        .order_by()
-        .values("program")
-        .annotate(n=Count("pk"))
-        .values("n")
+        participants.filter(program=OuterRef("pk")).order_by().values("program").annotate(n=Count("pk")).values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def programs_with_counts(organization: Organization | None) -> QuerySet[Program]:
     """The organization's programs, each with its funnel counts, in one query. The
-    invitation counts go through the same ``invitation_status`` as every other page."""
+    invitation counts go through the same ``invitation_status`` as every other page.
+
+    Every count is its own correlated subquery, none a JOIN + GROUP BY: a grouped query
+    would evaluate the per-participant invitation subquery once per joined row."""
+    current = Participant.objects.exclude(status=Participant.Status.REMOVED)
+    derived = with_invitation_status(Participant.objects.all())
     return Program.objects.for_organization(organization).annotate(
-        mentor_count=Count("participants", filter=_LIVE & Q(participants__role="mentor")),
-        mentee_count=Count("participants", filter=_LIVE & Q(participants__role="mentee")),
-        not_invited_count=_count_by_invitation_status([IS.NOT_INVITED]),
-        waiting_count=_count_by_invitation_status(Participant.WAITING),
-        joined_count=_count_by_invitation_status([IS.JOINED]),
-        complete_count=Count("participants", filter=_LIVE & Q(participants__completeness=100)),
+        mentor_count=_count(current.filter(role=Participant.Role.MENTOR)),
+        mentee_count=_count(current.filter(role=Participant.Role.MENTEE)),
+        not_invited_count=_count(derived.filter(invitation_status=IS.NOT_INVITED)),
+        waiting_count=_count(derived.filter(invitation_status__in=Participant.WAITING)),
+        joined_count=_count(derived.filter(invitation_status=IS.JOINED)),
+        complete_count=_count(current.filter(completeness=100)),
     ).order_by("-start_date", "name", "pk")
 
 

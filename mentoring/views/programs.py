@@ -19,7 +19,7 @@ from django.views.generic import ListView
 from mentoring import selectors
 from mentoring.exports import participants_csv
 from mentoring.forms import ParticipantAddForm, ParticipantFilterForm, ProgramForm
-from mentoring.models import Invitation, Participant, Program
+from mentoring.models import Participant, Program
 from mentoring.services import programs as program_services
 from turazo.core.errors import DomainError
 from turazo.core.tenancy import TenantViewMixin, get_for_org, tenant_view
