@@ -45,4 +45,4 @@ def test_health_reports_each_component_as_json(client):
     response = client.get("/health/?format=json")
     body = response.json()
     assert body["Database(alias='default')"] == "OK"
-    assert set(body) == {"Database(alias='default')", "Broker()", "Workers()", "Beat()"}
+    assert set(body) == {"Database(alias='default')", "Broker()", "Workers()", "Beat()", "JobBacklog()"}

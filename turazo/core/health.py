@@ -1,4 +1,4 @@
-"""/health/: database, broker, worker (Celery ping) and beat (heartbeat age)."""
+"""/health/: database, broker, worker (Celery ping), beat (heartbeat age) and the job outbox backlog."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from health_check.exceptions import ServiceUnavailable, ServiceWarning
 from health_check.views import HealthCheckView
 
 from turazo.celery import app as celery_app
+from turazo.core.jobs import jobs_backlog
 from turazo.core.models import Heartbeat
 
 
@@ -52,6 +53,20 @@ class Workers(Ping):
     limit: int | None = dataclasses.field(default=1, repr=False)
 
 
+@dataclasses.dataclass
+class JobBacklog(HealthCheck):
+    """Background jobs saved over a minute ago that the broker has not taken yet
+    (turazo/core/jobs.py). Nothing is lost, but nothing runs until the broker answers."""
+
+    def run(self) -> None:
+        backlog = jobs_backlog()
+        if backlog.count:
+            raise ServiceWarning(
+                f"{backlog.count} background job(s) waiting for the broker since "
+                f"{backlog.oldest:%Y-%m-%d %H:%M} UTC: is the broker reachable? They are sent once it is."
+            )
+
+
 class TurazoHealthView(HealthCheckView):
     tenant_exempt = "service status only"
     checks = (
@@ -59,4 +74,5 @@ class TurazoHealthView(HealthCheckView):
         Broker,
         Workers,
         Beat,
+        JobBacklog,
     )

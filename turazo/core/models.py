@@ -1,4 +1,4 @@
-"""Shared model bases (timestamps, tenant scoping) and the worker heartbeat."""
+"""Shared model bases (timestamps, tenant scoping), the worker heartbeat and the job outbox."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from turazo.core.errors import NotFound
 
@@ -77,3 +78,44 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Job(models.Model):
+    """A Celery task recorded in the database before it goes to the broker: the
+    transactional outbox behind ``turazo.core.jobs.enqueue_on_commit`` (read that
+    module's docstring). The row is written in the caller's transaction, published
+    after commit, and published again by a periodic sweep while the broker was down."""
+
+    task = models.CharField(max_length=200, help_text="The Celery task's registered name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(
+        max_length=200, blank=True, help_text="Enqueues with the same key coalesce until the task starts."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    not_before = models.DateTimeField(default=timezone.now, help_text="The task must not start earlier.")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Handed to the broker.")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="A worker began running it.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Times it was handed to the broker or tried to be.")
+    last_error = models.CharField(max_length=300, blank=True, help_text="Why the last hand-over failed.")
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            # What the sweep reads: rows still to hand to the broker.
+            models.Index(
+                fields=["created_at"], condition=models.Q(dispatched_at__isnull=True), name="job_undispatched"
+            ),
+            # What a deduplicated enqueue looks for: rows with its key whose task has not started.
+            models.Index(
+                fields=["dedupe_key"],
+                condition=models.Q(started_at__isnull=True) & ~models.Q(dedupe_key=""),
+                name="job_dedupe_waiting",
+            ),
+            models.Index(fields=["dispatched_at"], name="job_dispatched_at"),
+        ]
+        constraints = [models.CheckConstraint(condition=~models.Q(task=""), name="job_task_named")]
+
+    def __str__(self) -> str:
+        state = "started" if self.started_at else "dispatched" if self.dispatched_at else "waiting"
+        return f"Job #{self.pk} {self.task} ({state})"
