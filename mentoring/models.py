@@ -361,6 +361,11 @@ class ImportJob(TenantModel):
     report = models.JSONField(default=dict, blank=True, help_text="Preview: problems, columns, creates/updates.")
     summary = models.JSONField(default=dict, blank=True, help_text="Outcome: created, updated, invited.")
     error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Confirmed (or retried) for the worker.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Renewed by the worker while it applies the import (its lease)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -372,6 +377,12 @@ class ImportJob(TenantModel):
     @property
     def progress_percent(self) -> int:
         return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed import can be queued again unless its file no longer fits the
+        program (the file is kept until an import is applied; a failed one applied nothing)."""
+        return self.status == self.Status.FAILED and not self.report.get("problems")
 
 
 class Mentorship(TenantModel):
@@ -401,7 +412,9 @@ class Mentorship(TenantModel):
         constraints = [
             # A mentee has one active mentor per program; publishing twice cannot duplicate.
             models.UniqueConstraint(
-                fields=["program", "mentee"], condition=models.Q(status="active"), name="mentorship_one_active_per_mentee"
+                fields=["program", "mentee"],
+                condition=models.Q(status="active"),
+                name="mentorship_one_active_per_mentee",
             ),
             models.CheckConstraint(condition=~models.Q(mentor=models.F("mentee")), name="mentorship_not_self"),
         ]

@@ -57,4 +57,5 @@ urlpatterns = [
     path("programs/<int:pk>/import/<int:job_id>/", import_views.import_detail, name="import-detail"),
     path("programs/<int:pk>/import/<int:job_id>/confirm/", import_views.import_confirm, name="import-confirm"),
     path("programs/<int:pk>/import/<int:job_id>/progress/", import_views.import_progress, name="import-progress"),
+    path("programs/<int:pk>/import/<int:job_id>/retry/", import_views.import_retry, name="import-retry"),
 ]

@@ -215,9 +215,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "turazo.core.tasks.heartbeat", "schedule": 60.0},
     "invitations-expire": {"task": "mentoring.invitations_expire", "schedule": 15 * 60.0},
     "imports-purge-stale": {"task": "mentoring.imports_purge_stale", "schedule": 6 * 60 * 60.0},
-    # The job outbox (turazo/core/jobs.py): publish what the broker missed, forget old rows.
+    # The job outbox (turazo/core/jobs.py): publish what the broker missed, forget old rows,
+    # and fail long jobs whose worker died (their lease ran out) or that nobody picked up.
     "jobs-dispatch-pending": {"task": "turazo.core.jobs_dispatch_pending", "schedule": 30.0},
     "jobs-prune": {"task": "turazo.core.jobs_prune", "schedule": 60 * 60.0},
+    "imports-reap": {"task": "mentoring.imports_reap", "schedule": 60.0},
 }
 
 # --- REST API ----------------------------------------------------------------------

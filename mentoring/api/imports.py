@@ -61,6 +61,7 @@ class ImportSummarySerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     program = serializers.PrimaryKeyRelatedField(read_only=True)
     progress_percent = serializers.IntegerField(read_only=True)
+    can_retry = serializers.BooleanField(read_only=True, help_text="POST to /retry/ to queue this failed import again.")
     report = ImportReportSerializer(read_only=True)
     summary = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
@@ -79,7 +80,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "report",
             "summary",
             "error",
+            "can_retry",
             "created_at",
+            "queued_at",
             "finished_at",
             "status_url",
         ]
@@ -183,3 +186,24 @@ class ImportJobView(TenantViewSetMixin, generics.RetrieveAPIView):
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+class ImportJobRetryView(TenantViewSetMixin, generics.GenericAPIView):
+    """Queue a failed import again (the same file, checked again against the program)."""
+
+    queryset = ImportJob.objects.defer("content")
+    permission_classes = [IsOrganizationAdmin]
+    serializer_class = ImportJobSerializer
+
+    @extend_schema(
+        operation_id="imports_retry",
+        request=None,
+        responses={
+            202: OpenApiResponse(ImportJobSerializer, description="Queued again (or already queued or running)."),
+            404: OpenApiResponse(description="No such import in your organization."),
+            409: OpenApiResponse(description="Not a failed import, or its file no longer fits the program."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        job = services.import_retry(job=self.get_object(), actor=request.user)
+        return Response(ImportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

@@ -26,5 +26,6 @@ urlpatterns = [
         name="api-participant-import",
     ),
     path("imports/<int:pk>/", import_api.ImportJobView.as_view(), name="api-import-detail"),
+    path("imports/<int:pk>/retry/", import_api.ImportJobRetryView.as_view(), name="api-import-retry"),
     *router.urls,
 ]

@@ -1,7 +1,8 @@
 """CSV import of participants: upload -> preview -> confirm -> apply in a worker.
 
 Nothing is written to participants until the admin confirms, and the confirmed
-import is applied all-or-nothing in one transaction with bulk operations. The
+import is applied all-or-nothing in one transaction with bulk operations (its
+invitations and their emails included: they are outbox jobs of that transaction). The
 file is checked again at apply time against the program as it is then, so a
 participant added by hand in between cannot make the import half-apply.
 
@@ -16,6 +17,16 @@ default uses a per-process memory cache) is involved, and the import's own
 connection never touches the job row until its last statement, so the two never
 wait on each other's row lock. SQLite allows one writer at a time, so there
 (the single-user embedded default) the bar jumps from 0 to 100 % at the end.
+
+A worker that dies
+------------------
+While it applies, the job holds a lease (``turazo.core.jobs.Lease``): its
+``heartbeat_at`` is renewed from a background thread. If the worker dies, the
+database rolls the import's transaction back and the periodic ``imports_reap``
+marks the job failed ("nothing was imported; press Retry"); ``import_retry``
+queues it again. A job given up on while in fact still alive cannot commit
+either: its final UPDATE requires status running, and the transaction is
+rolled back when it finds otherwise.
 """
 
 from __future__ import annotations
@@ -25,7 +36,6 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +47,7 @@ from mentoring.models import ImportJob, Membership, Participant, Program, Questi
 from mentoring.profiles import profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from turazo.core.jobs import QUEUED_GIVE_UP, Lease, Reaped, enqueue_on_commit, long_job_key, long_jobs_reap
 
 logger = logging.getLogger(__name__)
 
@@ -125,23 +136,71 @@ def import_template(*, program: Program) -> str:
 # --- Confirm -------------------------------------------------------------------------
 
 
+def _require_admin(job: ImportJob, actor: User, action: str) -> None:
+    if not Membership.objects.filter(user=actor, organization_id=job.organization_id, is_admin=True).exists():
+        raise PermissionDenied(f"Only HR admins of this organization can {action} an import.")
+
+
+def _enqueue(job: ImportJob) -> None:
+    from mentoring.tasks.imports import import_run  # the task module imports this one
+
+    enqueue_on_commit(import_run, job.pk, dedupe_key=long_job_key(job))
+
+
+@transaction.atomic
 def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True) -> ImportJob:
     """Queue a valid previewed import; the worker applies it after this transaction commits."""
-    if not Membership.objects.filter(user=actor, organization_id=job.organization_id, is_admin=True).exists():
-        raise PermissionDenied("Only HR admins of this organization can confirm an import.")
+    _require_admin(job, actor, "confirm")
     if job.report.get("problems"):
         raise ImportInvalid(job.report)
+    now = timezone.now()
     queued = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
-        status=Status.QUEUED, send_invitations=send_invitations, updated_at=timezone.now()
+        status=Status.QUEUED, send_invitations=send_invitations, queued_at=now, updated_at=now
     )
     if not queued:
         job.refresh_from_db(fields=["status"])
         raise Conflict(f"This import was already confirmed (it is {job.get_status_display().lower()}).")
-    from mentoring.tasks.imports import import_run  # the task module imports this one
-
-    transaction.on_commit(partial(import_run.delay, job.pk))
+    _enqueue(job)
     job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
+    """Queue a failed import again, as confirmed (same file, same invitation choice).
+
+    Idempotent: a job already queued or running again is returned as it is, so a
+    double click or a retried API call queues one run. A job whose file no longer
+    fits the program (people changed since the preview) cannot be retried: the
+    file must be fixed and uploaded again."""
+    _require_admin(job, actor, "retry")
+    locked = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+    if locked.status in (Status.QUEUED, Status.RUNNING):
+        return locked  # retried already: nothing more to queue
+    if locked.status != Status.FAILED:
+        raise Conflict(
+            f"Only a failed import can be retried; this one is {locked.get_status_display().lower()}.",
+            code="not_retryable",
+        )
+    if not locked.can_retry or not ImportJob.objects.filter(pk=job.pk).exclude(content="").exists():
+        raise Conflict(
+            "This import cannot be retried: the file no longer fits the program "
+            f"({len(locked.report.get('problems', []))} problem(s) listed). Fix the file and upload it again.",
+            code="not_retryable",
+        )
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk, status=Status.FAILED).update(
+        status=Status.QUEUED,
+        error="",
+        processed_rows=0,
+        queued_at=now,
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+        updated_at=now,
+    )
+    _enqueue(locked)
+    return ImportJob.objects.defer("content").get(pk=job.pk)
 
 
 @transaction.atomic
@@ -186,25 +245,32 @@ class _ProgressWriter:
 def import_apply(*, job_id: int, progress: Callable[[int], None] | None = None) -> ImportJob | None:
     """Apply a confirmed import in one transaction. Safe to run twice: only a job still
     previewed or queued is claimed (one conditional UPDATE); any other state is a no-op."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status__in=[Status.PREVIEWED, Status.QUEUED]).update(
-        status=Status.RUNNING, processed_rows=0, error="", updated_at=timezone.now()
+        status=Status.RUNNING, processed_rows=0, error="", started_at=now, heartbeat_at=now, updated_at=now
     )
     if not claimed:
         return None
     job = ImportJob.objects.select_related("program__organization", "uploaded_by").get(pk=job_id)
     writer = _ProgressWriter(job.pk)
     try:
-        with transaction.atomic():
+        with Lease(ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING)), transaction.atomic():
             _apply(job, progress or writer)
+    except _GivenUp:
+        logger.warning("Import %s was given up on while it ran; its transaction was rolled back", job.pk)
     except ImportInvalid as e:
         _fail(job, "The participants changed since the preview; nothing was imported.", report=e.report)
     except Exception:
         logger.exception("Import %s failed", job.pk)
-        _fail(job, "The import failed unexpectedly; nothing was imported. Try again, or contact support.")
+        _fail(job, "The import failed unexpectedly; nothing was imported. Press Retry, or contact support.")
     finally:
         writer.close()
     job.refresh_from_db()
     return job
+
+
+class _GivenUp(Exception):
+    """The job stopped being 'running' under us (the reaper failed it): roll back."""
 
 
 def _fail(job: ImportJob, message: str, *, report: dict[str, Any] | None = None) -> None:
@@ -271,7 +337,7 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
     if job.send_invitations:
         invited = invitation_issue_bulk(participants=[*created, *updated, *unchanged], invited_by=job.uploaded_by)
 
-    ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+    finished = ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
         status=Status.DONE,
         processed_rows=done,
         total_rows=result.row_count,
@@ -285,6 +351,8 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+    if not finished:
+        raise _GivenUp()  # the page already says nothing was imported: make it true
 
 
 STALE_PREVIEW_AGE = datetime.timedelta(days=7)
@@ -296,3 +364,35 @@ def imports_purge_stale(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - STALE_PREVIEW_AGE
     deleted, _ = ImportJob.objects.filter(status=ImportJob.Status.PREVIEWED, created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- Jobs whose worker died ------------------------------------------------------------
+
+
+def _abandoned_message(job: ImportJob) -> str:
+    where = (
+        f"while importing row {job.processed_rows:,} of {job.total_rows:,}"
+        if job.processed_rows
+        else f"before the first of {job.total_rows:,} rows was imported"
+    )
+    return f"The background worker stopped {where}. Nothing was imported; press Retry."
+
+
+def _unclaimed_message(job: ImportJob) -> str:
+    return (
+        f"No background worker started this import within {QUEUED_GIVE_UP.total_seconds() / 60:g} minutes, "
+        "so it was stopped; nothing was imported. "
+        "Check that the worker is running (an administrator can see it on /health/), then press Retry."
+    )
+
+
+def imports_reap(*, now: datetime.datetime | None = None) -> Reaped:
+    """Fail imports whose worker died mid-apply (their lease ran out) and those no
+    worker picked up; publish again the ones still waiting. See ``long_jobs_reap``."""
+    return long_jobs_reap(
+        model=ImportJob,
+        task="mentoring.import_run",
+        abandoned_message=_abandoned_message,
+        unclaimed_message=_unclaimed_message,
+        now=now,
+    )

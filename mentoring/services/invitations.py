@@ -28,7 +28,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -42,6 +41,7 @@ from mentoring.models import Invitation, Participant, Program, User
 from mentoring.selectors import with_invitation_status
 from mentoring.services.organizations import membership_add
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from turazo.core.jobs import enqueue_on_commit
 from turazo.core.models import lock_existing, save_existing
 
 SEND_BATCH_SIZE = 200
@@ -123,7 +123,7 @@ def _enqueue_send(ids: Sequence[int]) -> None:
     from mentoring.tasks.invitations import invitations_send
 
     for start in range(0, len(ids), SEND_BATCH_SIZE):
-        transaction.on_commit(partial(invitations_send.delay, list(ids[start : start + SEND_BATCH_SIZE])))
+        enqueue_on_commit(invitations_send, list(ids[start : start + SEND_BATCH_SIZE]))
 
 
 def _has_live_or_accepted():

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentoring.models import Invitation
 from mentoring.services import invitations as services
+from turazo.core.jobs import enqueue_on_commit
 from turazo.core.mail import subject_line
 
 logger = logging.getLogger(__name__)
@@ -62,13 +63,16 @@ def _backoff(retries: int) -> int:
     return 60 * 2**retries + random.randint(0, 30)
 
 
-@shared_task(bind=True, name="mentoring.invitations_send", max_retries=MAX_RETRIES, ignore_result=True)
-def invitations_send(self, invitation_ids: list[int]) -> dict[str, int]:
+# acks_late + reject_on_worker_lost: a batch whose worker died is delivered again; every
+# invitation is claimed with a conditional UPDATE (and a lease for one being sent right
+# now), so the redelivery sends only what the dead worker had not.
+@shared_task(name="mentoring.invitations_send", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def invitations_send(invitation_ids: list[int], attempt: int = 0) -> dict[str, int]:
     """Email each live, unsent invitation in ``invitation_ids``. Safe to run twice: each
     attempt is claimed with a conditional UPDATE, so a sent invitation is never mailed
     again. Failed sends are recorded on the row (status failed, last_error) and only
-    those are retried, with exponential backoff; after the last try they stay failed
-    for the admin to see and resend."""
+    those are tried again, as a new outbox job after an exponential backoff (``attempt``
+    counts the tries); after the last one they stay failed for the admin to see and resend."""
     sent, failed = 0, []
     # One mail-server connection for the whole batch, not one per email.
     connection = get_connection()
@@ -92,10 +96,10 @@ def invitations_send(self, invitation_ids: list[int]) -> dict[str, int]:
             sent += 1
     connection.close()
     if failed:
-        if self.request.retries >= self.max_retries:
-            logger.error("Giving up on invitations %s after %s tries", failed, self.request.retries + 1)
+        if attempt >= MAX_RETRIES:
+            logger.error("Giving up on invitations %s after %s tries", failed, attempt + 1)
         else:
-            raise self.retry(args=[failed], countdown=_backoff(self.request.retries))
+            enqueue_on_commit(invitations_send, failed, attempt=attempt + 1, countdown=_backoff(attempt))
     return {"sent": sent, "failed": len(failed)}
 
 

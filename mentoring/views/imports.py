@@ -103,3 +103,16 @@ def import_confirm(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("import-detail", pk=job.program_id, job_id=job.pk)
+
+
+@require_POST
+@tenant_view(admin=True)
+def import_retry(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
+    job = _job(request, pk, job_id)
+    try:
+        services.import_retry(job=job, actor=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "The import is queued again; it starts as soon as a background worker is free.")
+    return redirect("import-detail", pk=job.program_id, job_id=job.pk)

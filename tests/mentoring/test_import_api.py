@@ -79,11 +79,14 @@ def test_a_valid_file_is_accepted_202_and_applied_after_commit(api, program, dja
         },
         "summary": {"created": 3, "updated": 0, "unchanged": 0, "invited": 3},
         "error": "",
+        "can_retry": False,
         "created_at": status["created_at"],
+        "queued_at": status["queued_at"],
         "finished_at": status["finished_at"],
         "status_url": body["status_url"],
     }
     assert status["finished_at"] is not None
+    assert status["queued_at"] is not None
 
 
 def test_send_invitations_false_imports_without_inviting(api, program, django_capture_on_commit_callbacks):

@@ -24,8 +24,8 @@ from mentoring.services.invitations import (
 from mentoring.tasks.invitations import MAX_RETRIES, _backoff, invitations_expire, invitations_send
 from tests.mentoring.factories import InvitationFactory, ParticipantFactory
 from tests.worker import running_worker, wait_for
-from turazo.celery import app as celery_app
 from turazo.core.errors import NotFound
+from turazo.core.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +45,22 @@ class FlakyBackend(EmailBackend):
 
 
 @pytest.fixture
-def flaky(settings, monkeypatch):
-    """Eager Celery re-raises ``Retry`` when it propagates errors; without propagation it
-    runs each retry in turn, as a worker would (minus the countdown)."""
+def flaky(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
-    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
     yield FlakyBackend
     FlakyBackend.failures = 0
+
+
+@pytest.fixture
+def worker(django_capture_on_commit_callbacks):
+    """Runs a task, then each retry it queued (outbox jobs, run eagerly after commit) in
+    turn, as a worker would (minus the countdown)."""
+
+    def run(task, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return task.apply(args=args)
+
+    return run
 
 
 @pytest.fixture
@@ -137,9 +146,9 @@ def test_nothing_is_sent_to_a_removed_participant(program):
     assert mail.outbox == [] and invitation.status == "pending"
 
 
-def test_a_failed_send_is_recorded_and_retried_until_it_goes_through(invitation, flaky):
+def test_a_failed_send_is_recorded_and_retried_until_it_goes_through(invitation, flaky, worker):
     flaky.failures = 2
-    invitations_send.apply(args=[[invitation.pk]])
+    worker(invitations_send, [invitation.pk])
 
     invitation.refresh_from_db()
     assert len(mail.outbox) == 1
@@ -148,10 +157,20 @@ def test_a_failed_send_is_recorded_and_retried_until_it_goes_through(invitation,
     assert invitation.token_hash == token_hash(token)  # only the link that went out works
 
 
-def test_after_the_last_retry_the_failure_stays_visible_and_nothing_is_lost(invitation, flaky, program):
+def test_a_failed_send_queues_its_retry_as_a_delayed_job_that_survives_a_broker_outage(invitation, flaky):
+    flaky.failures = 1
+    invitations_send.apply(args=[[invitation.pk]])  # its retry waits for a commit that never comes here
+    (retry,) = Job.objects.filter(task="mentoring.invitations_send")
+    assert (retry.args, retry.kwargs, retry.dispatched_at) == ([[invitation.pk]], {"attempt": 1}, None)
+    assert 60 <= (retry.not_before - retry.created_at).total_seconds() <= 90
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("failed", 1)
+
+
+def test_after_the_last_retry_the_failure_stays_visible_and_nothing_is_lost(invitation, flaky, program, worker):
     flaky.failures = 100
     other = InvitationFactory(participant=ParticipantFactory(program=program))
-    result = invitations_send.apply(args=[[invitation.pk, other.pk]])
+    result = worker(invitations_send, [invitation.pk, other.pk])
 
     assert result.successful()  # gave up quietly: the rows say what happened
     for row in (invitation, other):
@@ -161,10 +180,10 @@ def test_after_the_last_retry_the_failure_stays_visible_and_nothing_is_lost(invi
     assert mail.outbox == []
 
 
-def test_only_the_failed_invitations_of_a_batch_are_retried(program, flaky, invitation):
+def test_only_the_failed_invitations_of_a_batch_are_retried(program, flaky, invitation, worker):
     flaky.failures = 1
     second = InvitationFactory(participant=ParticipantFactory(program=program))
-    invitations_send.apply(args=[[invitation.pk, second.pk]])
+    worker(invitations_send, [invitation.pk, second.pk])
     invitation.refresh_from_db()
     second.refresh_from_db()
     assert (invitation.attempts, second.attempts) == (2, 1)

@@ -71,7 +71,7 @@ def test_issue_bulk_creates_one_invitation_each_and_emails_after_commit(
 
 def test_issue_bulk_uses_a_fixed_number_of_queries(program, hr_admin, django_assert_num_queries):
     people = ParticipantFactory.create_batch(25, program=program)
-    with django_assert_num_queries(5):  # savepoint, lock, select eligible, insert, release
+    with django_assert_num_queries(6):  # savepoint, lock, select eligible, insert, outbox job, release
         invitation_issue_bulk(participants=people, invited_by=hr_admin)
     assert Invitation.objects.count() == 25
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -34,3 +37,9 @@ def bootstrap(field: BoundField) -> SafeString:
     if field.errors:
         attrs["aria-describedby"] = f"{field.auto_id}_error"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def older_than(moment: datetime.datetime | None, seconds: int) -> bool:
+    """``{% if job.queued_at|older_than:60 %}``: the moment is more than that many seconds ago."""
+    return moment is not None and timezone.now() - moment > datetime.timedelta(seconds=int(seconds))
