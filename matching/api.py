@@ -92,6 +92,13 @@ class MatchRunViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.Ge
         run = services.match_run_cancel(run=self.get_object())
         return Response(MatchRunSerializer(run).data)
 
+    @extend_schema(request=None, responses={202: MatchRunSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed run again, as it is (409 unless it failed; a run already queued again is returned)."""
+        run = services.match_run_retry(run=self.get_object(), actor=request.user)
+        return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
     @extend_schema(request=None, responses={201: MatchRunSerializer})
     @action(detail=True, methods=["post"])
     def rerun(self, request: Request, pk: int | None = None) -> Response:

@@ -42,7 +42,11 @@ class MatchRun(TenantModel):
     timings = models.JSONField(default=dict, blank=True)
     stats = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Queued (or retried) for the worker.")
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Renewed by the worker while the run executes (its lease)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -64,6 +68,11 @@ class MatchRun(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed run saved nothing, so it can be queued again as it is."""
+        return self.status == self.Status.FAILED
 
     @property
     def is_editable(self) -> bool:

@@ -18,12 +18,14 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class MatchRunSerializer(serializers.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", default=None, read_only=True, allow_null=True)
+    can_retry = serializers.BooleanField(read_only=True, help_text="POST to /retry/ to queue this failed run again.")
 
     class Meta:
         model = MatchRun
         fields = [
             "id", "program", "algorithm", "weights", "rules", "status", "stage", "progress", "cancel_requested",
-            "error", "timings", "stats", "created_by", "created_at", "started_at", "finished_at", "published_at",
+            "error", "can_retry", "timings", "stats", "created_by", "created_at", "queued_at", "started_at",
+            "finished_at", "published_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +22,15 @@ from matching.engine import run as engine_run
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import Mentorship, Participant, Program, Question, User
 from turazo.core.errors import Conflict, ValidationFailed
+from turazo.core.jobs import (
+    LEASE_TIMEOUT,
+    QUEUED_GIVE_UP,
+    Lease,
+    Reaped,
+    enqueue_on_commit,
+    long_job_key,
+    long_jobs_reap,
+)
 from turazo.core.models import lock_existing, save_existing
 
 logger = logging.getLogger(__name__)
@@ -39,7 +46,7 @@ PROGRESS_EVERY_S = 0.25
 CANCEL_POLL_EVERY_S = 0.5
 SUGGESTIONS_K = 10
 SUGGESTIONS_DEBOUNCE_S = 5
-SUGGESTIONS_KEY = "matching:suggestions-refresh:{}"
+SUGGESTIONS_KEY = "matching.suggestions:{}"
 BATCH = 2000
 PROGRAM_GONE = "This program was deleted meanwhile."
 RUN_GONE = "This matching run was deleted meanwhile; open the program's runs again."
@@ -112,20 +119,10 @@ def matching_settings_update(*, program: Program, weights: Mapping[str, Any], ru
 
 # --- runs ------------------------------------------------------------------------------------
 
-
-def _fail_stale_runs(program: Program) -> None:
-    """A run whose worker died stays 'running'; after the task time limit it cannot be alive."""
-    limit = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    MatchRun.objects.filter(program=program, status=MatchRun.Status.RUNNING, started_at__lt=limit).update(
-        status=MatchRun.Status.FAILED,
-        error="The worker stopped before the run finished. Start a new run.",
-        finished_at=timezone.now(),
-    )
-    MatchRun.objects.filter(program=program, status=MatchRun.Status.QUEUED, created_at__lt=limit).update(
-        status=MatchRun.Status.FAILED,
-        error="No worker picked this run up. Check that the background worker is running, then start a new run.",
-        finished_at=timezone.now(),
-    )
+ALREADY_ACTIVE = (
+    "A matching run is already queued or running for this program. Wait for it to finish or cancel it "
+    "(a run whose worker stopped is marked failed within a few minutes)."
+)
 
 
 def match_run_create(
@@ -147,7 +144,6 @@ def match_run_create(
         )
     if program.status == Program.Status.CLOSED:
         raise Conflict(f"{program.name} is closed; matching is no longer possible.")
-    _fail_stale_runs(program)
     try:
         with transaction.atomic():
             run = MatchRun.objects.create(
@@ -157,15 +153,57 @@ def match_run_create(
                 weights=dict(weights) if weights is not None else selectors.program_weights(program),
                 rules=dict(rules) if rules is not None else selectors.program_rules(program),
                 created_by=actor,
+                queued_at=timezone.now(),
             )
+            if enqueue:
+                _enqueue(run)
     except IntegrityError:
-        raise Conflict(
-            "A matching run is already queued or running for this program. Wait for it to finish or cancel it."
-        )
-    if enqueue:
-        from matching.tasks import match_run_execute_task
+        raise Conflict(ALREADY_ACTIVE)
+    return run
 
-        match_run_execute_task.delay_on_commit(run.pk)
+
+def _enqueue(run: MatchRun) -> None:
+    from matching.tasks import match_run_execute_task
+
+    enqueue_on_commit(match_run_execute_task, run.pk, dedupe_key=long_job_key(run))
+
+
+def match_run_retry(*, run: MatchRun, actor: User | None) -> MatchRun:
+    """Queue a failed run again as it is (same id, algorithm and settings; pins and
+    forbids as they are now). A failed run saved no proposals, so nothing is undone.
+
+    Idempotent: a run already queued or running again is returned as it is. 409 when
+    the run did not fail, the program is closed, or another run is active."""
+    program = run.program
+    if program.status == Program.Status.CLOSED:
+        raise Conflict(f"{program.name} is closed; matching is no longer possible.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            requeued = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.FAILED).update(
+                status=MatchRun.Status.QUEUED,
+                stage=MatchRun.Stage.QUEUED,
+                progress=0,
+                cancel_requested=False,
+                error="",
+                stats={},
+                timings={},
+                queued_at=now,
+                started_at=None,
+                heartbeat_at=None,
+                finished_at=None,
+                updated_at=now,
+            )
+            if requeued:
+                _enqueue(run)
+    except IntegrityError:
+        raise Conflict(ALREADY_ACTIVE)
+    run.refresh_from_db()
+    if not requeued and not run.is_active:
+        raise Conflict(
+            f"Only a failed run can be retried; this one is {run.get_status_display().lower()}. "
+            "Use Re-run for a new run with the same settings."
+        )
     return run
 
 
@@ -177,11 +215,13 @@ def match_run_rerun(*, run: MatchRun, actor: User | None) -> MatchRun:
 
 
 def match_run_cancel(*, run: MatchRun) -> MatchRun:
-    """A queued run is cancelled at once; a running one stops at the engine's next check."""
+    """A queued run is cancelled at once; a running one stops at the engine's next
+    check, or at once when its lease ran out (its worker is gone: nobody would check)."""
     now = timezone.now()
-    if MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.CANCELLED, cancel_requested=True, finished_at=now
-    ):
+    if MatchRun.objects.filter(
+        Q(status=MatchRun.Status.QUEUED) | Q(status=MatchRun.Status.RUNNING, heartbeat_at__lt=now - LEASE_TIMEOUT),
+        pk=run.pk,
+    ).update(status=MatchRun.Status.CANCELLED, cancel_requested=True, finished_at=now):
         run.refresh_from_db()
         return run
     if not MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(cancel_requested=True):
@@ -249,11 +289,17 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
     cancelled run has none."""
     now = timezone.now()
     claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED, cancel_requested=False).update(
-        status=MatchRun.Status.RUNNING, stage=MatchRun.Stage.LOADING, progress=0, started_at=now
+        status=MatchRun.Status.RUNNING, stage=MatchRun.Stage.LOADING, progress=0, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return None
-    run = MatchRun.objects.select_related("program").get(pk=run_id)
+    with Lease(MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING)):
+        _execute(MatchRun.objects.select_related("program").get(pk=run_id))
+    return MatchRun.objects.get(pk=run_id)
+
+
+def _execute(run: MatchRun) -> None:
+    run_id = run.pk
     reporter = _Reporter(run_id)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -299,8 +345,6 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
     except Exception as e:
         logger.exception("match run %s failed", run_id)
         _finish(run_id, MatchRun.Status.FAILED, error=f"Unexpected error ({type(e).__name__}): {e}")
-    run.refresh_from_db()
-    return run
 
 
 # --- review ------------------------------------------------------------------------------------
@@ -631,7 +675,7 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
         if created:
             from matching.tasks import match_published_notify_task
 
-            match_published_notify_task.delay_on_commit(run.pk)
+            enqueue_on_commit(match_published_notify_task, run.pk)
     return PublishResult(created=len(created), already_published=already, skipped=skipped)
 
 
@@ -640,7 +684,6 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
 
 def suggestions_refresh(*, program_id: int) -> int:
     """Replace the program's suggestions (top 10 mentors with a free place per mentee)."""
-    cache.delete(SUGGESTIONS_KEY.format(program_id))
     program = Program.objects.filter(pk=program_id).first()
     if program is None:
         return 0
@@ -675,14 +718,44 @@ def suggestions_refresh(*, program_id: int) -> int:
 def suggestions_schedule_refresh(*, program_id: int) -> None:
     """Recompute suggestions once, a few seconds after a burst of changes commits.
 
-    The first change after a refresh sets a cache key and enqueues one task with a
-    countdown; later changes see the key and do nothing; the task clears the key
-    when it starts, so changes made while it computes schedule the next one."""
+    One outbox job per program waits at a time (``dedupe_key``): the first change
+    after a refresh started queues it with a countdown, later changes find it
+    waiting and join it. The job cannot start before the transaction that joined
+    it commits, so it sees every change; changes made once it started queue the next."""
+    from matching.tasks import suggestions_refresh_task
 
-    def enqueue() -> None:
-        if cache.add(SUGGESTIONS_KEY.format(program_id), 1, timeout=SUGGESTIONS_DEBOUNCE_S * 12):
-            from matching.tasks import suggestions_refresh_task
+    enqueue_on_commit(
+        suggestions_refresh_task,
+        program_id,
+        countdown=SUGGESTIONS_DEBOUNCE_S,
+        dedupe_key=SUGGESTIONS_KEY.format(program_id),
+    )
 
-            suggestions_refresh_task.apply_async(args=[program_id], countdown=SUGGESTIONS_DEBOUNCE_S)
 
-    transaction.on_commit(enqueue)
+# --- runs whose worker died ------------------------------------------------------------------
+
+
+def _abandoned_message(run: MatchRun) -> str:
+    stage = MatchRun.Stage(run.stage).label.lower() if run.stage else "starting"
+    return f"The background worker stopped while {stage} ({run.progress}%); press Retry to run it again."
+
+
+def _unclaimed_message(run: MatchRun) -> str:
+    return (
+        f"No background worker started this run within {QUEUED_GIVE_UP.total_seconds() / 60:g} minutes, "
+        "so it was stopped. Check that the worker is running (an administrator can see it on /health/), "
+        "then press Retry."
+    )
+
+
+def match_runs_reap(*, now: dt.datetime | None = None) -> Reaped:
+    """Fail runs whose worker died (lease ran out) or that no worker picked up, which
+    frees their program for a new run; publish again runs still waiting. See
+    ``turazo.core.jobs.long_jobs_reap``."""
+    return long_jobs_reap(
+        model=MatchRun,
+        task="matching.match_run_execute",
+        abandoned_message=_abandoned_message,
+        unclaimed_message=_unclaimed_message,
+        now=now,
+    )

@@ -19,14 +19,28 @@ from turazo.core.mail import subject_line
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="matching.match_run_execute", ignore_result=True)
+# acks_late + reject_on_worker_lost: a worker that dies before claiming the run gets the
+# message redelivered; after claiming, a redelivery finds the run running (or failed by
+# the reaper) and does nothing, so a run that kills its worker cannot loop.
+@shared_task(name="matching.match_run_execute", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def match_run_execute_task(run_id: int) -> str | None:
     """Execute a queued run; a second delivery finds it claimed and does nothing."""
     run = services.match_run_execute(run_id=run_id)
     return run.status if run else None
 
 
-@shared_task(name="matching.suggestions_refresh", ignore_result=True)
+@shared_task(name="matching.match_runs_reap", ignore_result=True)
+def match_runs_reap_task() -> dict[str, list[int]]:
+    """Periodic: fail runs whose worker died or that no worker picked up (freeing their
+    program); publish again those still waiting. Safe to run concurrently."""
+    reaped = services.match_runs_reap()
+    return {"abandoned": reaped.abandoned, "redispatched": reaped.redispatched, "unclaimed": reaped.unclaimed}
+
+
+# acks_late without reject_on_worker_lost: whole-worker deaths are redelivered by the
+# broker, but a refresh that kills its own process (memory) is not retried in a loop;
+# the next profile change queues another anyway.
+@shared_task(name="matching.suggestions_refresh", acks_late=True, ignore_result=True)
 def suggestions_refresh_task(program_id: int) -> int:
     try:
         return services.suggestions_refresh(program_id=program_id)
@@ -64,7 +78,9 @@ def match_published_emails(proposal: MatchProposal) -> list[EmailMultiAlternativ
     return messages
 
 
-@shared_task(name="matching.match_published_notify", ignore_result=True)
+# acks_late + reject_on_worker_lost: each pair is claimed before its emails go out, so a
+# redelivery mails only the pairs the dead worker had not reached.
+@shared_task(name="matching.match_published_notify", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def match_published_notify_task(run_id: int) -> int:
     """Email both people of every published, not yet notified pair of a run.
 

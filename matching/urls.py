@@ -11,6 +11,7 @@ urlpatterns = [
     path("matching/runs/<int:run_id>/", views.matchrun_detail, name="matchrun-detail"),
     path("matching/runs/<int:run_id>/cancel/", views.matchrun_cancel, name="matchrun-cancel"),
     path("matching/runs/<int:run_id>/rerun/", views.matchrun_rerun, name="matchrun-rerun"),
+    path("matching/runs/<int:run_id>/retry/", views.matchrun_retry, name="matchrun-retry"),
     path("matching/runs/<int:run_id>/publish/", views.matchrun_publish, name="matchrun-publish"),
     path("matching/runs/<int:run_id>/proposals/<int:proposal_id>/pin/", views.proposal_pin, name="proposal-pin"),
     path(

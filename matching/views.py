@@ -143,6 +143,19 @@ def matchrun_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_POST
 @tenant_view(admin=True)
+def matchrun_retry(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    try:
+        services.match_run_retry(run=run, actor=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "The run is queued again; it starts as soon as a background worker is free.")
+    return redirect("matchrun-detail", run_id=run.pk)
+
+
+@require_POST
+@tenant_view(admin=True)
 def matchrun_rerun(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     try:

@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "jobs-dispatch-pending": {"task": "turazo.core.jobs_dispatch_pending", "schedule": 30.0},
     "jobs-prune": {"task": "turazo.core.jobs_prune", "schedule": 60 * 60.0},
     "imports-reap": {"task": "mentoring.imports_reap", "schedule": 60.0},
+    "match-runs-reap": {"task": "matching.match_runs_reap", "schedule": 60.0},
 }
 
 # --- REST API ----------------------------------------------------------------------

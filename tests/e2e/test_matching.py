@@ -33,14 +33,12 @@ def slow_worker(monkeypatch):
         finally:
             connection.close()
 
-    def delay_on_commit(run_id: int) -> None:
-        thread = threading.Thread(target=work, args=[run_id])
+    def apply_async(args, **options) -> None:  # the outbox hands the job over after commit
+        thread = threading.Thread(target=work, args=args)
         threads.append(thread)
-        from django.db import transaction
+        thread.start()
 
-        transaction.on_commit(thread.start)
-
-    monkeypatch.setattr(tasks.match_run_execute_task, "delay_on_commit", delay_on_commit)
+    monkeypatch.setattr(tasks.match_run_execute_task, "apply_async", apply_async)
     yield
     for thread in threads:
         thread.join(timeout=30)

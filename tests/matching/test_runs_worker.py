@@ -1,17 +1,21 @@
-"""Runs through a real Celery worker on Redis and Postgres."""
+"""Runs through a real Celery worker on Redis and Postgres, including one whose worker is killed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from bench.matching_e2e import create_program
 from bench.synthetic import cohort as synthetic_cohort
 from matching import services
 from matching.models import MatchProposal, MatchRun
 from tests.worker import running_worker, wait_for
+from turazo.core.errors import Conflict
+from turazo.core.jobs import LEASE_TIMEOUT
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +72,34 @@ def test_a_run_cancelled_while_a_real_worker_runs_it_stops_without_proposals(org
     assert run.status == MatchRun.Status.CANCELLED, (run.status, seen)
     assert run.cancel_requested and run.finished_at is not None
     assert MatchProposal.objects.filter(run=run).count() == 0
+
+
+def test_a_run_whose_worker_is_killed_is_failed_by_the_reaper_which_frees_the_program_and_retry_completes_it(
+    organization, hr_admin
+):
+    program = create_program(organization, synthetic_cohort(3000, 600, capacity=(5, 5)))
+    with running_worker() as worker:
+        run = services.match_run_create(program=program, actor=hr_admin)
+        wait_for(lambda: MatchRun.objects.get(pk=run.pk).stage in ("scoring", "assigning"), timeout=60, interval=0.02)
+        worker.kill()
+    run.refresh_from_db()
+    assert (run.status, run.stage) in {("running", "scoring"), ("running", "assigning")}
+    with pytest.raises(Conflict):  # the dead run still holds the program
+        services.match_run_create(program=program, actor=hr_admin)
+
+    assert services.match_runs_reap().abandoned == []  # the lease is still fresh: it could be alive
+    reaped = services.match_runs_reap(now=timezone.now() + LEASE_TIMEOUT + dt.timedelta(seconds=1))
+    assert reaped.abandoned == [run.pk]
+    stage = MatchRun.Stage(run.stage).label.lower()
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.FAILED
+    assert run.error == f"The background worker stopped while {stage} ({run.progress}%); press Retry to run it again."
+    assert run.can_retry
+    assert MatchProposal.objects.filter(run=run).count() == 0
+
+    with running_worker():
+        assert services.match_run_retry(run=run, actor=hr_admin).status == MatchRun.Status.QUEUED
+        wait_for(lambda: not MatchRun.objects.get(pk=run.pk).is_active, timeout=120)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE, run.error
+    assert MatchProposal.objects.filter(run=run).count() == 3000

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import services
 from matching.models import PairRule, Suggestion
-from matching.tasks import suggestions_refresh_task
 from mentoring.models import Mentorship, Participant, Program
 from tests.matching import cohort
+from turazo.core.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -50,44 +51,61 @@ def test_programs_where_admins_match_get_no_suggestions(program):
     assert Suggestion.objects.count() == 0
 
 
-def test_a_burst_of_profile_saves_schedules_one_refresh(program, monkeypatch, django_capture_on_commit_callbacks):
+def _refresh_jobs(program) -> list[Job]:
+    return list(Job.objects.filter(task="matching.suggestions_refresh", args=[program.pk], started_at__isnull=True))
+
+
+def _workers_took_every_job() -> None:
+    Job.objects.update(dispatched_at=timezone.now(), started_at=timezone.now())
+
+
+def test_a_burst_of_profile_saves_schedules_one_refresh(program, django_capture_on_commit_callbacks):
     mentees, mentors = cohort.cohort(program, mentees=3, mentors=2)
-    calls = []
-    monkeypatch.setattr(suggestions_refresh_task, "apply_async", lambda **kw: calls.append(kw))
-    with django_capture_on_commit_callbacks(execute=True):
+    _workers_took_every_job()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for person in [*mentees, *mentors]:
             person.goals = person.goals + " and hiring"
             person.save()
         Mentorship.objects.create(
             organization=program.organization, program=program, mentor=mentors[0], mentee=mentees[0], source="admin"
         )
-    assert calls == [{"args": [program.pk], "countdown": services.SUGGESTIONS_DEBOUNCE_S}]
+    (job,) = _refresh_jobs(program)
+    assert len(callbacks) == 1
+    assert job.dedupe_key == f"matching.suggestions:{program.pk}"
+    assert (job.not_before - job.created_at).total_seconds() == services.SUGGESTIONS_DEBOUNCE_S
 
 
-def test_nothing_is_scheduled_when_the_transaction_rolls_back(program, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_change_after_the_refresh_started_schedules_the_next_one(program):
+    mentee = cohort.mentee(program, 1)
+    _workers_took_every_job()
+    mentee.goals = "negotiation"
+    mentee.save()
+    assert len(_refresh_jobs(program)) == 1
+
+
+def test_nothing_is_scheduled_when_the_transaction_rolls_back(program, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    calls = []
-    monkeypatch.setattr(suggestions_refresh_task, "apply_async", lambda **kw: calls.append(kw))
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         cohort.mentee(program, 1)
         raise RuntimeError("import failed")
-    assert calls == []
+    assert Job.objects.count() == 0
+    assert Suggestion.objects.count() == 0
 
 
-def test_saving_matching_settings_schedules_a_refresh(program, monkeypatch, django_capture_on_commit_callbacks):
-    calls = []
-    monkeypatch.setattr(suggestions_refresh_task, "apply_async", lambda **kw: calls.append(kw))
-    with django_capture_on_commit_callbacks(execute=True):
+def test_saving_matching_settings_schedules_a_refresh(program, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
         services.matching_settings_update(program=program, weights={"skills": 3}, rules={})
-    assert len(calls) == 1
+    assert len(_refresh_jobs(program)) == 1
 
 
 def test_the_refresh_task_computes_after_the_countdown(program, django_capture_on_commit_callbacks):
     cohort.cohort(program, mentees=2, mentors=2)
+    _workers_took_every_job()
     with django_capture_on_commit_callbacks(execute=True):
         services.suggestions_schedule_refresh(program_id=program.pk)  # eager in tests: runs at once
     assert Suggestion.objects.count() == 4
+    assert Job.objects.filter(task="matching.suggestions_refresh", started_at__isnull=True).count() == 0
 
 
 def test_the_mentee_sees_their_ranked_mentors(client, program, mentee):

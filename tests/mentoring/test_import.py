@@ -306,9 +306,9 @@ def test_apply_uses_bulk_queries_not_one_per_row(program, hr_admin, django_asser
     """(On SQLite the 999-parameter limit splits bulk inserts further.)"""
     job = services.import_preview(program=program, uploaded_by=hr_admin, filename="b.csv", data=rows_csv(1500))
     # claim, load job, savepoint, lock program, questions, skills, participants, 2 inserts (1000 + 500),
-    # invitations (savepoint, lock, eligible, insert, one outbox job per 200 invitations, release),
-    # finish, release, reload job
-    with django_assert_num_queries(17 + 8):
+    # suggestions refresh (look for a waiting job, insert one), invitations (savepoint, lock, eligible,
+    # insert, one outbox job per 200 invitations, release), finish, release, reload job
+    with django_assert_num_queries(17 + 2 + 8):
         services.import_apply(job_id=job.pk)
     assert Participant.objects.count() == 1500
     assert Invitation.objects.count() == 1500
