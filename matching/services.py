@@ -174,37 +174,39 @@ def match_run_retry(*, run: MatchRun, actor: User | None) -> MatchRun:
 
     Idempotent: a run already queued or running again is returned as it is. 409 when
     the run did not fail, the program is closed, or another run is active."""
-    program = run.program
-    if program.status == Program.Status.CLOSED:
-        raise Conflict(f"{program.name} is closed; matching is no longer possible.")
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            requeued = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.FAILED).update(
-                status=MatchRun.Status.QUEUED,
-                stage=MatchRun.Stage.QUEUED,
-                progress=0,
-                cancel_requested=False,
-                error="",
-                stats={},
-                timings={},
-                queued_at=now,
-                started_at=None,
-                heartbeat_at=None,
-                finished_at=None,
-                updated_at=now,
+    with transaction.atomic():
+        locked = lock_existing(MatchRun.objects.select_related("program"), pk=run.pk, gone=RUN_GONE, of=("self",))
+        if locked.is_active:
+            return locked  # retried already: nothing more to queue
+        if locked.status != MatchRun.Status.FAILED:
+            raise Conflict(
+                f"Only a failed run can be retried; this one is {locked.get_status_display().lower()}. "
+                "Use Re-run for a new run with the same settings."
             )
-            if requeued:
-                _enqueue(run)
-    except IntegrityError:
-        raise Conflict(ALREADY_ACTIVE)
-    run.refresh_from_db()
-    if not requeued and not run.is_active:
-        raise Conflict(
-            f"Only a failed run can be retried; this one is {run.get_status_display().lower()}. "
-            "Use Re-run for a new run with the same settings."
-        )
-    return run
+        if locked.program.status == Program.Status.CLOSED:
+            raise Conflict(f"{locked.program.name} is closed; matching is no longer possible.")
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.FAILED).update(
+                    status=MatchRun.Status.QUEUED,
+                    stage=MatchRun.Stage.QUEUED,
+                    progress=0,
+                    cancel_requested=False,
+                    error="",
+                    stats={},
+                    timings={},
+                    queued_at=now,
+                    started_at=None,
+                    heartbeat_at=None,
+                    finished_at=None,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            raise Conflict(ALREADY_ACTIVE)
+        _enqueue(locked)
+        locked.refresh_from_db()
+    return locked
 
 
 def match_run_rerun(*, run: MatchRun, actor: User | None) -> MatchRun:

@@ -48,6 +48,7 @@ from mentoring.profiles import profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.jobs import QUEUED_GIVE_UP, Lease, Reaped, enqueue_on_commit, long_job_key, long_jobs_reap
+from turazo.core.models import lock_existing
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +166,9 @@ def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True
     return job
 
 
+IMPORT_GONE = "This import was deleted meanwhile (with its program, or as an old preview); upload the file again."
+
+
 @transaction.atomic
 def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
     """Queue a failed import again, as confirmed (same file, same invitation choice).
@@ -174,7 +178,7 @@ def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
     fits the program (people changed since the preview) cannot be retried: the
     file must be fixed and uploaded again."""
     _require_admin(job, actor, "retry")
-    locked = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+    locked = lock_existing(ImportJob.objects.defer("content"), pk=job.pk, gone=IMPORT_GONE)
     if locked.status in (Status.QUEUED, Status.RUNNING):
         return locked  # retried already: nothing more to queue
     if locked.status != Status.FAILED:

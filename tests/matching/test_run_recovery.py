@@ -15,7 +15,7 @@ from matching import services
 from matching.models import MatchProposal, MatchRun
 from mentoring.models import Program
 from tests.matching import cohort
-from turazo.core.errors import Conflict
+from turazo.core.errors import Conflict, NotFound
 from turazo.core.jobs import LEASE_TIMEOUT, QUEUED_GIVE_UP
 from turazo.core.models import Job
 
@@ -141,6 +141,13 @@ def test_a_run_of_a_closed_program_cannot_be_retried(failed, program, hr_admin):
     failed.refresh_from_db()
     with pytest.raises(Conflict, match="is closed"):
         services.match_run_retry(run=failed, actor=hr_admin)
+
+
+def test_retrying_a_run_deleted_meanwhile_says_so(failed, hr_admin):
+    MatchRun.objects.filter(pk=failed.pk).delete()
+    with pytest.raises(NotFound, match="This matching run was deleted meanwhile"):
+        services.match_run_retry(run=failed, actor=hr_admin)
+    assert Job.objects.filter(task="matching.match_run_execute", started_at__isnull=True).count() == 0
 
 
 def test_the_failed_run_page_offers_retry_and_the_button_queues_it(client, hr_admin, failed):

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from mentoring.models import ImportJob, Participant
 from mentoring.services import imports as services
 from tests.mentoring.test_import import rows_csv
-from turazo.core.errors import Conflict, PermissionDenied
+from turazo.core.errors import Conflict, NotFound, PermissionDenied
 from turazo.core.jobs import LEASE_TIMEOUT, QUEUED_GIVE_UP, QUEUED_REDISPATCH_AFTER, Lease
 from turazo.core.models import Job
 
@@ -184,6 +184,12 @@ def test_an_import_whose_file_no_longer_fits_cannot_be_retried(queued, hr_admin)
     assert not queued.can_retry
     with pytest.raises(Conflict, match="Fix the file and upload it again"):
         services.import_retry(job=queued, actor=hr_admin)
+
+
+def test_retrying_an_import_deleted_meanwhile_says_so(failed, hr_admin):
+    ImportJob.objects.filter(pk=failed.pk).delete()
+    with pytest.raises(NotFound, match="This import was deleted meanwhile"):
+        services.import_retry(job=failed, actor=hr_admin)
 
 
 def test_only_an_admin_can_retry(failed, mentor):
