@@ -2,11 +2,13 @@
 
 Public API (imported by the Django app from ``matching.engine``):
 
-* data: ``Person``, ``Weights``, ``Rules``, ``MatchInput``, ``Proposal``,
-  ``Unmatched``, ``MatchResult``; errors ``InvalidInput``, ``MatchCancelled``;
+* data: ``Person``, ``Weights``, ``Rules``, ``Period``, ``MatchInput``,
+  ``Proposal``, ``Unmatched``, ``MatchResult``; errors ``InvalidInput``,
+  ``MatchCancelled``; ``DEFAULT_QUESTION_WEIGHT``, ``DEFAULT_QUESTION_RULE``;
 * ``run(inp, algorithm="optimal"|"stable"|"suggestions", k=10, progress=None,
   should_cancel=None)``;
-* ``score_pairs(inp, mentee_id, mentor_ids=None)`` -- next-best alternatives;
+* ``score_pairs(inp, mentee_id, mentor_ids=None, thresholds=True)`` --
+  next-best alternatives, or any pair an organiser may pin;
 * ``explain(proposal)`` -- one-line human explanation.
 
 Algorithms: ``optimal`` maximises the number of matched mentees, then the
@@ -20,10 +22,13 @@ tests and benchmarks. Scoring is described in ``scoring.py`` and ``hours.py``.
 from .core import run, score_pairs
 from .explain import explain
 from .types import (
+    DEFAULT_QUESTION_RULE,
+    DEFAULT_QUESTION_WEIGHT,
     InvalidInput,
     MatchCancelled,
     MatchInput,
     MatchResult,
+    Period,
     Person,
     Proposal,
     Rules,
@@ -32,10 +37,13 @@ from .types import (
 )
 
 __all__ = [
+    "DEFAULT_QUESTION_RULE",
+    "DEFAULT_QUESTION_WEIGHT",
     "InvalidInput",
     "MatchCancelled",
     "MatchInput",
     "MatchResult",
+    "Period",
     "Person",
     "Proposal",
     "Rules",

@@ -61,7 +61,13 @@ class _Stage:
 
 
 def _pins(scorer: Scorer) -> list[tuple[int, int]]:
-    """Validate pinned pairs; returns (mentee index, mentor index) sorted."""
+    """Validate pinned pairs; returns (mentee index, mentor index) sorted.
+
+    Hard rules (language, manager, same person, forbidden, capacity) hold for
+    pins. The two thresholds (``min_score``, ``min_shared_hours``) do not: a pin
+    is an organiser's decision and is kept below either one, with the details
+    saying so (see ``Rules``).
+    """
     out: list[tuple[int, int]] = []
     seen: dict[int, int] = {}
     load: dict[int, int] = {}
@@ -76,7 +82,7 @@ def _pins(scorer: Scorer) -> list[tuple[int, int]]:
         if me_id in seen:
             other = scorer.mentors[seen[me_id]].email
             raise InvalidInput(f"{me.email} is pinned twice (to {other} and {mo.email})")
-        lang, not_excl, hours = scorer.hard_ok(i)
+        lang, not_excl, _ = scorer.hard_ok(i)
         if not lang[j]:
             raise InvalidInput(f"{label} breaks a hard rule: no shared language")
         if not not_excl[j]:
@@ -85,10 +91,6 @@ def _pins(scorer: Scorer) -> list[tuple[int, int]]:
                 why, "the pair is forbidden"
             )
             raise InvalidInput(f"{label} breaks a hard rule: {text}")
-        if not hours[j]:
-            raise InvalidInput(
-                f"{label} breaks a hard rule: fewer than {scorer.rules.min_shared_hours:g} shared working hours"
-            )
         seen[me_id] = j
         load[j] = load.get(j, 0) + 1
         if load[j] > scorer.capacity[j]:
@@ -99,6 +101,9 @@ def _pins(scorer: Scorer) -> list[tuple[int, int]]:
 
 def _proposals(scorer: Scorer, ii: np.ndarray, jj: np.ndarray, centi: np.ndarray, pinned: bool) -> list[Proposal]:
     info = scorer.pair_info(ii, jj)
+    for c, (_, det) in zip(centi.tolist(), info, strict=True):
+        if 0 <= c < scorer.min_centi:  # only pins and threshold-free look-ups get here
+            det["below_min_score"] = float(scorer.rules.min_score)
     return [
         Proposal(
             mentee_id=int(scorer.mentee_ids[i]),
@@ -213,7 +218,7 @@ def run(
     if pins:
         pi = np.array([i for i, _ in pins], dtype=np.int64)
         pj = np.array([j for _, j in pins], dtype=np.int64)
-        proposals += _proposals(scorer, pi, pj, scorer.pair_centi(pi, pj, min_centi=0), True)
+        proposals += _proposals(scorer, pi, pj, scorer.pair_centi(pi, pj, thresholds=False), True)
     if algorithm != "suggestions":
         sel = np.flatnonzero(match >= 0)
         proposals += _proposals(scorer, rows[sel], cols[match[sel]], centi[sel], False)
@@ -229,12 +234,16 @@ def run(
     return MatchResult(algorithm, proposals, unmatched, suggestions, stats, timings)
 
 
-def score_pairs(inp: MatchInput, mentee_id: int, mentor_ids: Sequence[int] | None = None) -> list[Proposal]:
-    """Every *valid* pair of one mentee (hard rules incl. ``min_score``; capacity is
+def score_pairs(
+    inp: MatchInput, mentee_id: int, mentor_ids: Sequence[int] | None = None, *, thresholds: bool = True
+) -> list[Proposal]:
+    """Every *valid* pair of one mentee (hard rules and both thresholds; capacity is
     not a pair property and is ignored), best first, ties by mentor id.
 
-    Scores are identical to those of ``run()`` on the same input (the TF-IDF
-    model is fitted on the whole program either way).
+    ``thresholds=False`` keeps pairs below ``min_score`` / ``min_shared_hours``
+    (as a pin would be kept), flagged in their details. Scores are identical to
+    those of ``run()`` on the same input (the TF-IDF model is fitted on the
+    whole program either way).
     """
     scorer = Scorer(inp)
     i = scorer.mentee_pos.get(mentee_id)
@@ -249,7 +258,7 @@ def score_pairs(inp: MatchInput, mentee_id: int, mentor_ids: Sequence[int] | Non
         cols = np.array(sorted({scorer.mentor_pos[x] for x in mentor_ids}), dtype=np.int64)
     if len(cols) == 0:
         return []
-    c = scorer.block_centi(np.array([i]), cols)[0].astype(np.int64)
+    c = scorer.block_centi(np.array([i]), cols, thresholds=thresholds)[0].astype(np.int64)
     ok = np.flatnonzero(c >= 0)
     ok = ok[np.lexsort((ok, -c[ok]))]
     return _proposals(scorer, np.full(len(ok), i), cols[ok], c[ok], False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .scoring import Scorer
@@ -19,12 +21,65 @@ def _count_word(n: int) -> str:
     return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
 
 
+# What each side has not filled in yet (``details["missing"]``), per field:
+# (mentee only, mentor only, both). Field order is the order in the sentence.
+_MISSING: dict[str, tuple[str, str, str]] = {
+    "goals": ("no goals written yet", "no expertise written yet", "no goals or expertise written yet"),
+    "skills": ("no wanted skills listed yet", "no offered skills listed yet", "no skills listed yet"),
+    "languages": ("mentee lists no languages yet", "mentor lists no languages yet", "no languages listed yet"),
+    "hours": (
+        "mentee's working hours not given yet",
+        "mentor's working hours not given yet",
+        "working hours not given yet",
+    ),
+    "seniority": (
+        "mentee's seniority level not given yet",
+        "mentor's seniority level not given yet",
+        "seniority levels not given yet",
+    ),
+    "department": (
+        "mentee's department not given yet",
+        "mentor's department not given yet",
+        "departments not given yet",
+    ),
+}
+_FIELD_OF = {"expertise": "goals"}  # the mentor's side of the goals component
+_ORDER = {field: n for n, field in enumerate(_MISSING)}  # questions come last, by key
+
+
+def missing_phrases(missing: list[str]) -> list[str]:
+    """``["mentee:goals", "mentor:expertise", "mentor:q:format"]`` ->
+    ``["no goals or expertise written yet", "mentor has not answered “format” yet"]``."""
+    sides: dict[str, set[str]] = {}
+    for item in missing:
+        side, _, what = item.partition(":")
+        sides.setdefault(_FIELD_OF.get(what, what), set()).add(side)
+    out: list[str] = []
+    for field, who in sorted(sides.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0])):
+        k = 2 if len(who) == 2 else (0 if "mentee" in who else 1)
+        if field in _MISSING:
+            out.append(_MISSING[field][k])
+        elif field.startswith("q:"):
+            key = field[2:]
+            out.append(
+                (
+                    f"mentee has not answered “{key}” yet",
+                    f"mentor has not answered “{key}” yet",
+                    f"“{key}” not answered yet",
+                )[k]
+            )
+    return out
+
+
 def explain(p: Proposal) -> str:
     """One line, facts joined by " · ", e.g.
 
     "2 of 3 wanted skills: SQL, public speaking · 5 h shared working hours ·
     goals overlap: negotiation, hiring · mentor two levels senior ·
     different departments"
+
+    then what is missing ("no expertise written yet"); a pinned pair starts with
+    "pinned by an organiser" and says which threshold it is below.
     """
     d = p.details
     parts: list[str] = []
@@ -35,7 +90,11 @@ def explain(p: Proposal) -> str:
         parts.append(s + (": " + ", ".join(matched) if matched else ""))
     if "shared_hours" in d:
         h = float(d["shared_hours"])
-        parts.append(f"{fmt_num(h)} h shared working hours" if h > 0 else "no shared working hours")
+        text = f"{fmt_num(h)} h shared working hours" if h > 0 else "no shared working hours"
+        span = d.get("shared_hours_range")
+        if span:
+            text += f" ({fmt_num(span[0])}–{fmt_num(span[1])} h: changes with daylight saving)"
+        parts.append(text)
     terms = d.get("goal_terms") or []
     if terms:
         parts.append("goals overlap: " + ", ".join(terms))
@@ -53,13 +112,37 @@ def explain(p: Proposal) -> str:
     for key, vals in (d.get("answers") or {}).items():
         if vals:
             parts.append(f"same {key}: {', '.join(vals)}")
+    parts += missing_phrases(list(d.get("missing") or []))
+    below: list[str] = []
+    if d.get("below_min_score") is not None:
+        below.append(f"below the minimum score of {fmt_num(float(d['below_min_score']))}")
+    if d.get("below_min_shared_hours") is not None:
+        below.append(f"below the minimum of {fmt_num(float(d['below_min_shared_hours']))} h shared working hours")
     if p.pinned:
-        parts.insert(0, "pinned by an organiser")
+        below.insert(0, "pinned by an organiser")
+    parts = below + parts
     return " · ".join(parts) if parts else "no specific overlap"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _excluded_reason(n: int, counts: dict[str, int]) -> str:
+    """Why every language-compatible mentor is excluded, in correct English for any count."""
+    single = {
+        "forbidden": "forbidden by an organiser",
+        "manager": "the mentee's manager",
+        "self": "the mentee themself",
+    }
+    if n == 1:
+        (why,) = counts
+        return f"the only language-compatible mentor is excluded ({single.get(why, why)})"
+
+    def part(why: str, c: int) -> str:
+        if why == "forbidden":
+            return f"{c} forbidden by an organiser"
+        return f"{c} {'is' if c == 1 else 'are'} {single.get(why, why)}"
+
+    return (
+        f"all {n} language-compatible mentors are excluded ({', '.join(part(k, c) for k, c in sorted(counts.items()))})"
+    )
 
 
 def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> list[Unmatched]:
@@ -102,29 +185,24 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
             for j in np.flatnonzero(lang).tolist():
                 why = scorer.excl_reason.get((i, j), "forbidden")
                 counts[why] = counts.get(why, 0) + 1
-            labels = {"forbidden": "forbidden", "manager": "manager", "self": "same person"}
-            what = ", ".join(f"{c} {labels.get(k, k)}" for k, c in sorted(counts.items()))
             n = int(lang.sum())
-            out.append(
-                Unmatched(
-                    p.id,
-                    "all_forbidden",
-                    f"all {_plural(n, 'language-compatible mentor')} are excluded ({what})",
-                    {"excluded": counts},
-                )
-            )
+            out.append(Unmatched(p.id, "all_forbidden", _excluded_reason(n, counts), {"excluded": counts}))
             continue
         ok = compat & hours
         if not ok.any():
-            best_h = float(scorer.hours_table[scorer.me_sig[i], scorer.mo_sig[compat]].max())
-            out.append(
-                Unmatched(
-                    p.id,
-                    "below_min_score",
-                    f"no compatible mentor shares at least {fmt_num(min_h)} h working hours (best {best_h:.1f} h)",
-                    {"rule": "min_shared_hours", "best_hours": round(best_h, 1), "minimum": min_h},
+            details: dict[str, Any] = {"rule": "min_shared_hours", "minimum": min_h}
+            if scorer.me_hours_unknown[i]:
+                reason = (
+                    f"the mentee's working hours are not given yet, and the program needs at least "
+                    f"{fmt_num(min_h)} h shared working hours"
                 )
-            )
+                details |= {"best_hours": 0.0, "missing": ["mentee:hours"]}
+            else:
+                best_h = float(scorer.hours.low[scorer.me_sig[i], scorer.mo_sig[compat]].max())
+                every = " in every week of the program" if scorer.multi_week else ""
+                reason = f"no compatible mentor shares at least {fmt_num(min_h)} h working hours{every} (best {best_h:.1f} h)"
+                details["best_hours"] = round(best_h, 1)
+            out.append(Unmatched(p.id, "below_min_score", reason, details))
             continue
         raw = raw_rows[i].astype(np.int64)
         raw[~ok] = -1
@@ -140,15 +218,8 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
             )
             continue
         n = int((raw >= scorer.min_centi).sum())
-        full = n if n != 1 else 1
-        out.append(
-            Unmatched(
-                p.id,
-                "capacity",
-                f"all {_plural(full, 'compatible mentor')} {'are' if full != 1 else 'is'} at capacity"
-                if full != 1
-                else "the only compatible mentor is at capacity",
-                {"compatible": n},
-            )
+        reason = (
+            "the only compatible mentor is at capacity" if n == 1 else f"all {n} compatible mentors are at capacity"
         )
+        out.append(Unmatched(p.id, "capacity", reason, {"compatible": n}))
     return out

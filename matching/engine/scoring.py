@@ -7,24 +7,36 @@ signature / seniority level / department / language set / single-choice
 answers; ``B`` (features x mentors, dense float32) holds the matching mentor
 side: TF-IDF weights, offered skills, and per-code tables (e.g. row "mentee
 hour signature 3" = weighted hours score of every mentor). One product then
-yields the weighted score of a whole block of pairs. Hard rules that depend
-only on (mentee code, mentor) -- language, ``min_shared_hours`` -- are folded
-in as a large negative PENALTY in those tables; per-pair exclusions (manager,
-self, forbidden) are applied afterwards. Multi-choice questions (Jaccard is
-not linear) get an extra pass.
+yields the weighted score of a whole block of pairs. Rules that depend only
+on (mentee code, mentor) -- language, ``min_shared_hours`` -- are folded in as
+a large negative PENALTY in tables of their own (so a pinned pair can be
+scored without the ``min_shared_hours`` threshold); per-pair exclusions
+(manager, self, forbidden) are applied afterwards. Multi-choice questions
+(Jaccard is not linear) get an extra pass.
 
 Scores are integers in centi-points (0..10000 == 0.00..100.00) so the
 optimiser works on exactly the rounded scores shown to users. Invalid pairs
 are -1. The arithmetic per pair does not depend on which rows/columns a block
 holds, so a pair scored in a big block and alone gets the same number.
 
-Neutral values (documented choices):
-* goals: 0.5 if the mentee or the mentor has no usable text;
-* skills: 0.5 if the mentee wants no skill;
-* seniority: 0.5 if either level is unknown;
-* department: 0.5 if either department is empty;
-* questions: 0.5 if either side left the question unanswered.
-Languages: a person with no language listed is compatible with everyone.
+Missing information never outranks matching information: a component whose
+input is missing on either side scores 0, the lowest value a filled one can
+get, and the pair's details list what is missing (``details["missing"]``,
+e.g. ``"mentor:expertise"``). So a blank or stop-word profile can never score
+above a relevant one, for the mentee choosing a mentor and for the mentor's
+preferences among mentees alike:
+
+* goals: 0 if the mentee's goals or the mentor's expertise has no usable word
+  (empty, or only stop words);
+* skills: 0 if the mentee wants none (or the mentor offers none);
+* languages: 1 when they share a language, 0 when either lists none (a person
+  with no language listed is not excluded -- nothing says they cannot talk --
+  but cannot rank with someone who shares one); known lists without a common
+  language are a hard rule;
+* hours: 0 shared hours when either side's working hours are unknown;
+* seniority: 0 if either level is unknown;
+* department: 0 if either department is empty;
+* questions: 0 if either side left the question unanswered.
 """
 
 from __future__ import annotations
@@ -39,7 +51,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .hours import FULL_HOURS, Signature, overlap_hours
+from .hours import FULL_HOURS, UNKNOWN, Signature, shared_hours, signature
 from .text import GoalFeatures, build_goal_features, pair_overlaps
 from .types import InvalidInput, MatchInput, Person
 
@@ -53,9 +65,9 @@ def norm(s: str) -> str:
 
 
 def seniority_score(mentee_level: int | None, mentor_level: int | None, pref: int) -> float:
-    """1 at the preferred gap, halving per level away from it; 0 for a junior/equal mentor."""
+    """1 at the preferred gap, halving per level away from it; 0 for a junior/equal mentor or an unknown level."""
     if mentee_level is None or mentor_level is None:
-        return 0.5
+        return 0.0
     gap = mentor_level - mentee_level
     if gap <= 0 and pref >= 1:
         return 0.0
@@ -64,7 +76,7 @@ def seniority_score(mentee_level: int | None, mentor_level: int | None, pref: in
 
 def _dept_score(a: str, b: str, rule: str) -> float:
     if not a or not b:
-        return 0.5
+        return 0.0
     same = a == b
     return float(same) if rule == "same" else float(not same)
 
@@ -84,7 +96,7 @@ class _Question:
 
 
 def _signature(p: Person) -> Signature:
-    return (p.timezone or "UTC", int(p.work_start) % 1440, int(p.work_end) % 1440, tuple(sorted(set(p.work_days))))
+    return signature(p.timezone, p.work_start, p.work_end, tuple(p.work_days))
 
 
 def _codes(keys: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
@@ -122,7 +134,7 @@ class Scorer:
         self.rules = rules
 
         raw: dict[str, float] = {}
-        for name in ("goals", "skills", "hours", "seniority"):
+        for name in ("goals", "skills", "hours", "languages", "seniority"):
             w = float(getattr(weights, name))
             if w > 0:
                 raw[name] = w
@@ -130,7 +142,7 @@ class Scorer:
             raw["department"] = float(weights.department)
         qkeys = sorted(set(rules.questions) | set(weights.questions))
         for k in qkeys:
-            w = float(weights.questions.get(k, 1.0))
+            w = weights.question(k)
             if w > 0:
                 raw[f"q:{k}"] = w
         total = sum(raw.values())
@@ -160,7 +172,11 @@ class Scorer:
         self.mo_dept = [norm(p.department) for p in mo]
         self.me_sig, self.me_sigs = _codes([_signature(p) for p in me])
         self.mo_sig, self.mo_sigs = _codes([_signature(p) for p in mo])
-        self.hours_table = overlap_hours(self.me_sigs, self.mo_sigs)  # S1 x S2 hours per day
+        self.me_hours_unknown = np.array([s == UNKNOWN for s in self.me_sigs], dtype=bool)[self.me_sig]
+        self.mo_hours_unknown = np.array([s == UNKNOWN for s in self.mo_sigs], dtype=bool)[self.mo_sig]
+        # S1 x S2 hours per mentee working day: mean, leanest and best week of the program
+        self.hours = shared_hours(self.me_sigs, self.mo_sigs, self.inp.period)
+        self.multi_week = self.inp.period is not None and (self.inp.period.end - self.inp.period.start).days >= 7
         self.goal: GoalFeatures = build_goal_features([p.text or "" for p in me], [p.text or "" for p in mo])
 
     def _build_matrices(self, qkeys: list[str]) -> None:
@@ -191,12 +207,10 @@ class Scorer:
             blocks.append(np.asarray(table, dtype=np.float32).reshape(table.shape[0], m))
             nfeat += table.shape[0]
 
-        ones = np.ones(m)
         if "goals" in w:
+            # no usable text on either side: no term in common, so 0 (see the module doc)
             g = self.goal
             add_sparse(g.mentees, w["goals"], g.mentors.T.toarray())
-            neutral = np.vstack([0.5 * w["goals"] * g.mentor_empty, 0.5 * w["goals"] * ones])
-            add_onehot(g.mentee_empty.astype(np.int64), neutral)
         if "skills" in w:
             tag_codes: dict[str, int] = {}
             offered_any = set().union(*self.mo_offered) if self.mo_offered else set()
@@ -215,15 +229,17 @@ class Scorer:
                     if t is not None:
                         smo[t, j] = 1.0
             sme = sp.csr_matrix((v, (r, c)), shape=(n, len(tag_codes)))
-            add_sparse(sme, w["skills"] / np.maximum(wanted_n, 1.0), smo)
-            add_onehot(np.where(wanted_n == 0, 0, -1), 0.5 * w["skills"] * ones[None, :])
+            add_sparse(sme, w["skills"] / np.maximum(wanted_n, 1.0), smo)  # no skill wanted: 0
+        if "hours" in w:
+            h = self.hours.mean[:, self.mo_sig]  # S1 x m
+            add_onehot(self.me_sig, w["hours"] * np.minimum(h / FULL_HOURS, 1.0))
+        # the min_shared_hours threshold (leanest week), in rows of its own: see block_centi(thresholds=False)
+        self.threshold_features = (nfeat, nfeat)
         min_h = float(self.rules.min_shared_hours)
-        if "hours" in w or min_h > 0:
-            h = self.hours_table[:, self.mo_sig]  # S1 x m
-            table = w.get("hours", 0.0) * np.minimum(h / FULL_HOURS, 1.0)
-            if min_h > 0:
-                table = table + np.where(h + 1e-9 < min_h, PENALTY, 0.0)
-            add_onehot(self.me_sig, table)
+        if min_h > 0:
+            low = self.hours.low[:, self.mo_sig]
+            add_onehot(self.me_sig, np.where(low + 1e-9 < min_h, PENALTY, 0.0))
+            self.threshold_features = (nfeat - len(self.me_sigs), nfeat)
         if "seniority" in w:
             lv_codes, levels = _codes([p.seniority for p in self.mentees])
             mo_lv = [p.seniority for p in self.mentors]
@@ -235,7 +251,8 @@ class Scorer:
             rule = self.rules.department
             table = np.array([[_dept_score(a, b, rule) for b in self.mo_dept] for a in depts]) * w["department"]
             add_onehot(d_codes, table.reshape(len(depts), m))
-        # language compatibility as a penalty table per distinct mentee language set
+        # per distinct mentee language set: the languages component (1 = a shared language,
+        # 0 = either side lists none) and the hard rule (known lists, none in common) as PENALTY
         l_codes, lsets = _codes(self.me_langs)
         table = np.zeros((len(lsets), m))
         mo_empty = np.array([not x for x in self.mo_langs], dtype=bool)
@@ -243,9 +260,9 @@ class Scorer:
         self.lang_ok = np.ones((len(lsets), m), dtype=bool)  # mentee language set x mentor
         for a, ls in enumerate(lsets):
             if ls:
-                ok = mo_empty | np.array([bool(ls & x) for x in self.mo_langs], dtype=bool)
-                self.lang_ok[a] = ok
-                table[a] = np.where(ok, 0.0, PENALTY)
+                shared = np.array([bool(ls & x) for x in self.mo_langs], dtype=bool)
+                self.lang_ok[a] = mo_empty | shared
+                table[a] = np.where(self.lang_ok[a], w.get("languages", 0.0) * shared, PENALTY)
         if (table != 0).any():
             add_onehot(l_codes, table)
 
@@ -253,7 +270,7 @@ class Scorer:
         for k in qkeys:
             if f"q:{k}" not in w:
                 continue
-            mode = self.rules.questions.get(k, "same")
+            mode = self.rules.question(k)
             qme = [frozenset(norm(x) for x in p.answers.get(k, ()) if norm(x)) for p in self.mentees]
             qmo = [frozenset(norm(x) for x in p.answers.get(k, ()) if norm(x)) for p in self.mentors]
             linear = max((len(x) for x in qme + qmo), default=0) <= 1
@@ -268,7 +285,7 @@ class Scorer:
                 for a, val in enumerate(vals_):
                     for j, b in enumerate(mo_val):
                         if val is None or b is None:
-                            tab[a, j] = 0.5
+                            tab[a, j] = 0.0  # unanswered on either side
                         else:
                             same = val == b
                             tab[a, j] = float(same) if mode == "same" else float(not same)
@@ -339,7 +356,7 @@ class Scorer:
         not_excl[self.excl_j[self.excl_ptr[i] : self.excl_ptr[i + 1]]] = False
         min_h = float(self.rules.min_shared_hours)
         if min_h > 0:
-            hours = self.hours_table[self.me_sig[i], self.mo_sig] + 1e-9 >= min_h
+            hours = self.hours.low[self.me_sig[i], self.mo_sig] + 1e-9 >= min_h
         else:
             hours = np.ones(self.m, dtype=bool)
         return lang, not_excl, hours
@@ -355,18 +372,30 @@ class Scorer:
         bcols: np.ndarray | None = None,
         *,
         min_centi: int | None = None,
+        thresholds: bool = True,
     ) -> np.ndarray:
         """Integer scores (centi-points) of rows x cols; -1 where the pair is invalid.
 
         ``cols`` must be sorted ascending (mentor indices); ``bcols`` may pass
         the precomputed ``B[:, cols]``. ``min_centi`` overrides the program's
         minimum score (0 = report every otherwise valid score).
+        ``thresholds=False`` drops both thresholds (``min_score`` and
+        ``min_shared_hours``) and keeps the hard rules, as for pinned pairs.
+        A pair that meets the thresholds gets the same score either way: the
+        dropped terms are exact zeros for it.
         """
         rows = np.asarray(rows, dtype=np.int64)
         bc = bcols if bcols is not None else self.mentor_block(cols)
         mc = bc.shape[1]
+        if not thresholds:
+            min_centi = 0
         if self.B.shape[0]:
-            tot = np.asarray(self.A[rows] @ bc, dtype=np.float32)
+            a_rows = self.A[rows]
+            lo, hi = self.threshold_features
+            if not thresholds and hi > lo:
+                a_rows = a_rows.copy()
+                a_rows.data[(a_rows.indices >= lo) & (a_rows.indices < hi)] = 0.0
+            tot = np.asarray(a_rows @ bc, dtype=np.float32)
         else:
             tot = np.zeros((len(rows), mc), dtype=np.float32)
         for q in self.questions:
@@ -382,7 +411,7 @@ class Scorer:
                 jac = inter / union
             if q.mode == "different":
                 jac = 1.0 - jac
-            jac = np.where((a == 0) | (bcnt[None, :] == 0), np.float32(0.5), jac)
+            jac = np.where((a == 0) | (bcnt[None, :] == 0), np.float32(0.0), jac)  # unanswered: 0
             tot += np.float32(q.weight) * jac.astype(np.float32)
         tot *= np.float32(10000.0)
         np.rint(tot, out=tot)
@@ -406,7 +435,7 @@ class Scorer:
                 centi[rr[ok], pos[ok]] = -1
         return centi
 
-    def pair_centi(self, ii: np.ndarray, jj: np.ndarray, *, min_centi: int | None = None) -> np.ndarray:
+    def pair_centi(self, ii: np.ndarray, jj: np.ndarray, *, thresholds: bool = True) -> np.ndarray:
         """Scores of explicit pairs, via the same block arithmetic (grouped by mentee)."""
         out = np.empty(len(ii), dtype=np.int32)
         order = np.lexsort((jj, ii))
@@ -416,7 +445,7 @@ class Scorer:
             if len(seg) == 0:
                 continue
             cols = np.unique(jj_s[seg])
-            c = self.block_centi(np.array([ii_s[seg[0]]]), cols, min_centi=min_centi)[0]
+            c = self.block_centi(np.array([ii_s[seg[0]]]), cols, thresholds=thresholds)[0]
             out[order[seg]] = c[np.searchsorted(cols, jj_s[seg])]
         return out
 
@@ -465,46 +494,89 @@ class Scorer:
 
     # ---------------------------------------------------------------- details
     def pair_info(self, ii: np.ndarray, jj: np.ndarray) -> list[tuple[dict[str, float], dict[str, Any]]]:
-        """Components (0..1, active ones only) and explanation facts for pairs."""
+        """Components (0..1, active ones only) and explanation facts for pairs.
+
+        ``details["missing"]`` lists, for the active components, what either side
+        has not filled in yet ("mentee:goals", "mentor:expertise", "mentee:skills",
+        "mentor:skills", "…:languages", "…:hours", "…:seniority", "…:department",
+        "…:q:<key>"); ``shared_hours_range`` gives the leanest and the best week
+        when daylight saving changes the overlap; ``below_min_shared_hours`` is set
+        when the pair misses that threshold (possible only for a pinned pair).
+        """
         ii = np.asarray(ii, dtype=np.int64)
         jj = np.asarray(jj, dtype=np.int64)
         cos, terms = pair_overlaps(self.goal, ii, jj)
         out = []
         pref = int(self.rules.seniority_gap)
+        active = self.weights
+        min_h = float(self.rules.min_shared_hours)
+        missing: list[str] = []
+
+        def lack(side: str, what: str, component: str, is_missing: bool) -> None:
+            if is_missing and component in active:
+                missing.append(f"{side}:{what}")
+
         for k, (i, j) in enumerate(zip(ii.tolist(), jj.tolist(), strict=True)):
             me, mo = self.mentees[i], self.mentors[j]
             comps: dict[str, float] = {}
             det: dict[str, Any] = {}
-            g_neutral = bool(self.goal.mentee_empty[i] or self.goal.mentor_empty[j])
-            comps["goals"] = 0.5 if g_neutral else float(min(max(cos[k], 0.0), 1.0))
-            det["goal_terms"] = [] if g_neutral else terms[k]
+            missing.clear()
+
+            no_goals, no_expertise = bool(self.goal.mentee_empty[i]), bool(self.goal.mentor_empty[j])
+            comps["goals"] = float(min(max(cos[k], 0.0), 1.0))
+            det["goal_terms"] = terms[k]
+            lack("mentee", "goals", "goals", no_goals)
+            lack("mentor", "expertise", "goals", no_expertise)
             wanted = self.me_wanted[i]
             matched = [disp for key, disp in wanted if key in self.mo_offered[j]]
-            comps["skills"] = len(matched) / len(wanted) if wanted else 0.5
+            comps["skills"] = len(matched) / len(wanted) if wanted else 0.0
             det["matched_skills"] = matched
             det["wanted_count"] = len(wanted)
-            h = float(self.hours_table[self.me_sig[i], self.mo_sig[j]])
+            lack("mentee", "skills", "skills", not wanted)
+            lack("mentor", "skills", "skills", not self.mo_offered[j])
+            shared = sorted(self.me_langs[i] & self.mo_langs[j])
+            comps["languages"] = 1.0 if shared else 0.0
+            det["shared_languages"] = shared
+            lack("mentee", "languages", "languages", not self.me_langs[i])
+            lack("mentor", "languages", "languages", not self.mo_langs[j])
+            si, sj = self.me_sig[i], self.mo_sig[j]
+            h = float(self.hours.mean[si, sj])
+            lo, hi = float(self.hours.low[si, sj]), float(self.hours.high[si, sj])
             comps["hours"] = min(h / FULL_HOURS, 1.0)
             det["shared_hours"] = round(h, 1)
+            if round(lo, 1) != round(hi, 1):
+                det["shared_hours_range"] = [round(lo, 1), round(hi, 1)]
+            if min_h > 0 and lo + 1e-9 < min_h:
+                det["below_min_shared_hours"] = min_h
+            if "hours" in active or min_h > 0:
+                missing += ["mentee:hours"] * bool(self.me_hours_unknown[i])
+                missing += ["mentor:hours"] * bool(self.mo_hours_unknown[j])
             comps["seniority"] = seniority_score(me.seniority, mo.seniority, pref)
             det["seniority_gap"] = (
                 None if me.seniority is None or mo.seniority is None else int(mo.seniority - me.seniority)
             )
+            lack("mentee", "seniority", "seniority", me.seniority is None)
+            lack("mentor", "seniority", "seniority", mo.seniority is None)
             a, b = self.me_dept[i], self.mo_dept[j]
             det["same_department"] = None if not a or not b else a == b
             comps["department"] = _dept_score(a, b, self.rules.department)
-            det["shared_languages"] = sorted(self.me_langs[i] & self.mo_langs[j])
+            lack("mentee", "department", "department", not a)
+            lack("mentor", "department", "department", not b)
             answers: dict[str, list[str]] = {}
             for q in self.questions:
                 sa, sb = q.me[i], q.mo[j]
                 if not sa or not sb:
-                    v = 0.5
+                    v = 0.0
                 else:
                     jac = len(sa & sb) / len(sa | sb)
                     v = jac if q.mode == "same" else 1.0 - jac
                 comps[f"q:{q.key}"] = v
                 answers[q.key] = sorted(sa & sb)
+                lack("mentee", f"q:{q.key}", f"q:{q.key}", not sa)
+                lack("mentor", f"q:{q.key}", f"q:{q.key}", not sb)
             if answers:
                 det["answers"] = answers
-            out.append(({c: round(v, 4) for c, v in comps.items() if c in self.weights}, det))
+            if missing:
+                det["missing"] = list(missing)
+            out.append(({c: round(v, 4) for c, v in comps.items() if c in active}, det))
         return out

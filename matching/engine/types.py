@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 DepartmentRule = Literal["different", "same", "ignore"]
@@ -12,12 +13,23 @@ Algorithm = Literal["optimal", "stable", "suggestions", "optimal_dense"]
 
 UNMATCHED_CODES = ("no_mentors", "no_language", "all_forbidden", "below_min_score", "capacity")
 
+# The one place the defaults of program questions live: the Django settings form,
+# the API and the engine all read these (a question without a weight does not count).
+DEFAULT_QUESTION_WEIGHT = 0.0
+DEFAULT_QUESTION_RULE: QuestionRule = "same"
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
     """A mentee or a mentor as seen by the engine.
 
     ``work_end <= work_start`` means the working day crosses local midnight.
+    Working hours are *unknown* when ``timezone`` is empty (or not a zone
+    zoneinfo knows), ``work_start`` or ``work_end`` is None, or no weekday is
+    given; unknown hours share 0 h with everyone. Any other empty field
+    (``text``, ``skills``, ``languages``, ``seniority``, ``department``, an
+    answer) is unknown too: it scores 0 in its component, never more than a
+    filled value (see ``scoring.py``).
     ``capacity`` is only read for mentors (remaining slots for this run).
     """
 
@@ -26,8 +38,8 @@ class Person:
     name: str = ""
     languages: tuple[str, ...] = ()
     timezone: str = "UTC"
-    work_start: int = 540
-    work_end: int = 1020
+    work_start: int | None = 540
+    work_end: int | None = 1020
     work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     seniority: int | None = None
     department: str = ""
@@ -40,23 +52,38 @@ class Person:
 
 @dataclass(frozen=True)
 class Weights:
-    """Relative weight of each score component; components with weight <= 0 are left out."""
+    """Relative weight of each score component; components with weight <= 0 are left out.
+
+    These defaults are the program defaults (the Django side reads them from here).
+    ``questions`` maps a question key to its weight; a key that is absent weighs
+    ``DEFAULT_QUESTION_WEIGHT``.
+    """
 
     goals: float = 1.0
     skills: float = 1.0
     hours: float = 1.0
+    languages: float = 0.5
     seniority: float = 0.5
     department: float = 0.5
     questions: Mapping[str, float] = field(default_factory=dict)
 
+    def question(self, key: str) -> float:
+        return float(self.questions.get(key, DEFAULT_QUESTION_WEIGHT))
+
 
 @dataclass(frozen=True)
 class Rules:
-    """Hard rules and preferences of a program.
+    """Thresholds and preferences of a program.
 
-    ``min_score`` (0..100) is hard. ``min_shared_hours`` is hard only when > 0
-    (hours per working day of the mentee, see ``hours.py``); otherwise shared
-    hours only feed the soft ``hours`` component.
+    The two thresholds decide which pairs a run may *propose*: ``min_score``
+    (0..100) and, when > 0, ``min_shared_hours`` (hours per working day of the
+    mentee in the program's leanest week, see ``hours.py``; at 0 shared hours
+    only feed the soft ``hours`` component). Both apply the same way to pinned
+    pairs: an organiser's pin is kept even below them, and its details say so
+    (``below_min_score`` / ``below_min_shared_hours``). Hard rules (language,
+    manager, same person, forbidden, capacity) hold for pins too.
+    ``questions`` maps a question key to "same" or "different"; an absent key
+    means ``DEFAULT_QUESTION_RULE``.
     """
 
     min_score: float = 0.0
@@ -65,10 +92,26 @@ class Rules:
     questions: Mapping[str, QuestionRule] = field(default_factory=dict)
     min_shared_hours: float = 0.0
 
+    def question(self, key: str) -> QuestionRule:
+        return self.questions.get(key, DEFAULT_QUESTION_RULE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The program's first and last day (inclusive): shared working hours are
+    computed over its weeks, so daylight-saving changes inside it count."""
+
+    start: date
+    end: date
+
 
 @dataclass(frozen=True)
 class MatchInput:
-    """Everything a run needs. Pairs are ``(mentee_id, mentor_id)``."""
+    """Everything a run needs. Pairs are ``(mentee_id, mentor_id)``.
+
+    ``period`` None means one fixed reference week (see ``hours.py``), for
+    callers without program dates (tests, benchmarks).
+    """
 
     mentees: Sequence[Person]
     mentors: Sequence[Person]
@@ -76,6 +119,7 @@ class MatchInput:
     rules: Rules = field(default_factory=Rules)
     pinned: frozenset[tuple[int, int]] = frozenset()
     forbidden: frozenset[tuple[int, int]] = frozenset()
+    period: Period | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from matching.engine import (
 from matching.engine.hours import overlap_hours
 from matching.engine.scoring import seniority_score
 
-ONLY = {"goals": 0.0, "skills": 0.0, "hours": 0.0, "seniority": 0.0, "department": 0.0}
+ONLY = {"goals": 0.0, "skills": 0.0, "hours": 0.0, "languages": 0.0, "seniority": 0.0, "department": 0.0}
 
 
 def w(**kw: float) -> Weights:
@@ -49,9 +49,15 @@ def test_skills_fraction_and_details() -> None:
     assert p.details["wanted_count"] == 3
 
 
-def test_skills_neutral_when_mentee_wants_none() -> None:
+def test_skills_score_zero_when_either_side_lists_none_and_the_details_say_so() -> None:
     p = one(me(), mo(skills=("sql",)), w(skills=1))
-    assert p is not None and p.components["skills"] == 0.5 and p.score == 50.0
+    assert p is not None
+    assert (p.components["skills"], p.score) == (0.0, 0.0)
+    assert p.details["missing"] == ["mentee:skills"]
+    p = one(me(skills=("sql",)), mo(), w(skills=1))
+    assert p is not None
+    assert (p.components["skills"], p.score) == (0.0, 0.0)
+    assert p.details["missing"] == ["mentor:skills"]
 
 
 def test_goals_tfidf_cosine_and_terms() -> None:
@@ -65,9 +71,15 @@ def test_goals_tfidf_cosine_and_terms() -> None:
     assert res[1].components["goals"] == 0.0 and res[1].details["goal_terms"] == []
 
 
-def test_goals_neutral_without_text() -> None:
+def test_goals_score_zero_without_usable_text_and_the_details_say_so() -> None:
     p = one(me(text=""), mo(text="negotiation"), w(goals=1))
-    assert p is not None and p.components["goals"] == 0.5
+    assert p is not None
+    assert p.components["goals"] == 0.0
+    assert p.details["missing"] == ["mentee:goals"]
+    p = one(me(text="negotiation"), mo(text="the and of it is"), w(goals=1))  # only stop words
+    assert p is not None
+    assert p.components["goals"] == 0.0
+    assert p.details["missing"] == ["mentor:expertise"]
 
 
 def test_hours_same_zone_and_across_zones() -> None:
@@ -105,7 +117,8 @@ def test_seniority() -> None:
     assert seniority_score(2, 4, 1) == 0.5
     assert seniority_score(2, 2, 1) == 0.0
     assert seniority_score(3, 2, 1) == 0.0
-    assert seniority_score(None, 2, 1) == 0.5
+    assert seniority_score(None, 2, 1) == 0.0  # unknown: never above a known level
+    assert seniority_score(2, None, 0) == 0.0
     assert seniority_score(1, 3, 2) == 1.0
     p = one(me(seniority=1), mo(seniority=3), w(seniority=1))
     assert p is not None and p.details["seniority_gap"] == 2 and p.components["seniority"] == 0.5
@@ -118,7 +131,8 @@ def test_seniority() -> None:
         ("different", "sales", "Sales", 0.0),
         ("same", "sales", "sales", 1.0),
         ("same", "a", "b", 0.0),
-        ("different", "", "b", 0.5),
+        ("different", "", "b", 0.0),
+        ("same", "a", "", 0.0),
     ],
 )
 def test_department(rule: str, a: str, b: str, expected: float) -> None:
@@ -127,7 +141,12 @@ def test_department(rule: str, a: str, b: str, expected: float) -> None:
 
 
 def test_department_ignore_drops_component() -> None:
-    p = one(me(department="a"), mo(department="a"), w(department=1, skills=1), Rules(department="ignore"))
+    p = one(
+        me(department="a", skills=("x", "y")),
+        mo(department="a", skills=("x",)),
+        w(department=1, skills=1),
+        Rules(department="ignore"),
+    )
     assert p is not None and "department" not in p.components and p.score == 50.0
 
 
@@ -148,7 +167,13 @@ def test_questions_jaccard_same_and_different() -> None:
     )
     assert p is not None and p.components["q:f"] == 1.0 and p.score == 100.0
     p = one(me(), mo(answers={"f": ("remote",)}), w(questions={"f": 2}), Rules(questions={"f": "same"}))
-    assert p is not None and p.components["q:f"] == 0.5
+    assert p is not None
+    assert p.components["q:f"] == 0.0  # unanswered: never above an answer
+    assert p.details["missing"] == ["mentee:q:f"]
+    p = one(me(answers={"t": ("x", "y")}), mo(), w(questions={"t": 1}), Rules(questions={"t": "different"}))
+    assert p is not None
+    assert p.components["q:t"] == 0.0
+    assert p.details["missing"] == ["mentor:q:t"]
 
 
 def test_weighted_total() -> None:
@@ -171,8 +196,9 @@ def test_manager_self_forbidden_and_min_score() -> None:
     assert one(me(1), Person(id=5, email="mentee1@x.org"), w(skills=1)) is None  # same email
     inp = MatchInput([me()], [mo()], w(skills=1), Rules(), forbidden=frozenset({(1, 100)}))
     assert score_pairs(inp, 1) == []
-    assert one(me(), mo(), w(skills=1), Rules(min_score=60)) is None
-    assert one(me(), mo(), w(skills=1), Rules(min_score=50)) is not None
+    half = me(skills=("a", "b")), mo(skills=("a",))  # 50 points
+    assert one(*half, w(skills=1), Rules(min_score=60)) is None
+    assert one(*half, w(skills=1), Rules(min_score=50)) is not None
 
 
 def test_score_pairs_sorted_with_ties_by_id() -> None:
@@ -193,10 +219,14 @@ def test_pins_are_kept_and_consume_capacity() -> None:
     assert pairs == {(2, 100): True, (1, 101): False}
 
 
-def test_pinned_pair_below_min_score_is_kept() -> None:
-    inp = MatchInput([me()], [mo()], w(skills=1), Rules(min_score=90), pinned=frozenset({(1, 100)}))
+def test_pinned_pair_below_min_score_is_kept_and_says_so() -> None:
+    pair = me(skills=("a", "b")), mo(skills=("a",))
+    inp = MatchInput(pair[:1], pair[1:], w(skills=1), Rules(min_score=90), pinned=frozenset({(1, 100)}))
     res = run(inp, algorithm="optimal")
     assert [(p.mentee_id, p.mentor_id, p.score, p.pinned) for p in res.proposals] == [(1, 100, 50.0, True)]
+    assert explain(res.proposals[0]) == (
+        "pinned by an organiser · below the minimum score of 90 · 1 of 2 wanted skills: a · 8 h shared working hours"
+    )
 
 
 def test_invalid_pin_without_shared_language() -> None:
@@ -243,7 +273,7 @@ def test_unmatched_reasons_in_priority_order() -> None:
     )
     got = {u.mentee_id: (u.code, u.reason) for u in res.unmatched}
     assert got[1] == ("no_language", "no mentor shares a language: Portuguese")
-    assert got[2][0] == "all_forbidden" and "1 manager" in got[2][1]
+    assert got[2] == ("all_forbidden", "the only language-compatible mentor is excluded (the mentee's manager)")
     assert got[3] == ("below_min_score", "best score 37.5 below the minimum 40")
     assert [p.mentee_id for p in res.proposals] == [4]
     assert got[5] == ("capacity", "the only compatible mentor is at capacity")
@@ -309,9 +339,9 @@ def test_explain_from_engine_output() -> None:
         me(skills=("SQL",), seniority=1, department="a"), mo(skills=("sql",), seniority=3, department="b"), Weights()
     )
     assert p is not None
-    assert (
-        explain(p)
-        == "1 of 1 wanted skill: SQL · 8 h shared working hours · mentor two levels senior · different departments"
+    assert explain(p) == (
+        "1 of 1 wanted skill: SQL · 8 h shared working hours · mentor two levels senior · different departments"
+        " · no goals or expertise written yet · no languages listed yet"
     )
 
 

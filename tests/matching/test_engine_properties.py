@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from matching.engine import (
     InvalidInput,
     MatchInput,
     MatchResult,
+    Period,
     Person,
     Rules,
     Weights,
@@ -21,7 +24,9 @@ from matching.engine import (
 
 LANGS = [(), ("english",), ("portuguese",), ("english", "spanish")]
 TEXTS = ["", "negotiation hiring", "python sql data", "leadership negotiation", "public speaking", "data leadership"]
-ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"]
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", ""]  # "": working hours unknown
+# no dates (reference week), a program across the March clock changes, a whole year
+PERIODS = [None, Period(dt.date(2025, 3, 3), dt.date(2025, 4, 6)), Period(dt.date(2025, 1, 6), dt.date(2025, 12, 21))]
 ANSWERS = [{}, {"f": ("remote",)}, {"f": ("hybrid",)}, {"t": ("a", "b")}, {"t": ("b",)}]
 
 
@@ -31,7 +36,7 @@ def _person(draw: st.DrawFn, pid: int, email: str, managers: list[str], capacity
         email=email,
         languages=draw(st.sampled_from(LANGS)),
         timezone=draw(st.sampled_from(ZONES)),
-        work_start=draw(st.sampled_from([480, 540, 1320])),
+        work_start=draw(st.sampled_from([480, 540, 1320, None])),
         work_end=draw(st.sampled_from([1020, 360, 720])),
         seniority=draw(st.one_of(st.none(), st.integers(1, 4))),
         department=draw(st.sampled_from(["", "x", "y"])),
@@ -68,7 +73,8 @@ def instances(draw: st.DrawFn) -> MatchInput:
         questions=draw(st.sampled_from([{}, {"f": "same"}, {"t": "different"}])),
         min_shared_hours=draw(st.sampled_from([0.0, 0.0, 2.0])),
     )
-    return MatchInput(mentees, mentors, weights, rules, pinned=pinned, forbidden=forbidden)
+    period = draw(st.sampled_from(PERIODS))
+    return MatchInput(mentees, mentors, weights, rules, pinned=pinned, forbidden=forbidden, period=period)
 
 
 # ------------------------------------------------------------ independent oracles
@@ -93,15 +99,11 @@ def _pins_valid(inp: MatchInput) -> bool:
     for j, b in mo.items():
         if sum(1 for _, y in inp.pinned if y == j) > b.capacity:
             return False
-    for a, b in inp.pinned:
-        if not _hard_ok(inp, me[a], mo[b]):
-            return False
-        if inp.rules.min_shared_hours > 0 and not score_pairs(_no_min(inp), a, [b]):
-            return False
-    return True
+    # Only hard rules bind a pin: below min_score or min_shared_hours it is kept (and flagged).
+    return all(_hard_ok(inp, me[a], mo[b]) for a, b in inp.pinned)
 
 
-def _no_min(inp: MatchInput) -> MatchInput:
+def _without_min_score(inp: MatchInput) -> MatchInput:
     r = inp.rules
     return MatchInput(
         inp.mentees,
@@ -109,6 +111,7 @@ def _no_min(inp: MatchInput) -> MatchInput:
         inp.weights,
         Rules(0.0, r.seniority_gap, r.department, r.questions, r.min_shared_hours),
         forbidden=inp.forbidden,
+        period=inp.period,
     )
 
 
@@ -164,6 +167,18 @@ def _check_common(inp: MatchInput, r: MatchResult, scores: dict[tuple[int, int],
         if not p.pinned:
             assert scores[(p.mentee_id, p.mentor_id)] == p.score  # valid incl. min_score
             assert p.score >= inp.rules.min_score
+            assert "below_min_score" not in p.details
+            assert "below_min_shared_hours" not in p.details
+        else:  # kept whatever the thresholds, scored like any pair, and flagged when below one
+            (free,) = score_pairs(inp, p.mentee_id, [p.mentor_id], thresholds=False)
+            assert free.score == p.score
+            assert ("below_min_score" in p.details) == (p.score < inp.rules.min_score)
+            meets_hours = inp.rules.min_shared_hours == 0 or bool(
+                score_pairs(_without_min_score(inp), p.mentee_id, [p.mentor_id])
+            )
+            assert ("below_min_shared_hours" in p.details) == (not meets_hours)
+            if (p.mentee_id, p.mentor_id) in scores:
+                assert scores[(p.mentee_id, p.mentor_id)] == p.score
     assert all(load[b] <= mo[b].capacity for b in load)
     matched = set(ids)
     assert {u.mentee_id for u in r.unmatched} == set(me) - matched
