@@ -181,7 +181,9 @@ class ProposalViewSet(TenantViewSetMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(request=SwapSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def swap(self, request: Request, run_id: int, pk: int) -> Response:
-        """Give the mentee another mentor (400 if a hard rule forbids it, 409 if the mentor is full)."""
+        """Give the mentee another mentor and pin the pair, so re-runs keep it (400 if a hard rule
+        forbids it, 409 if the mentor is full). Below the minimum score or shared hours it is kept
+        and its explanation says so."""
         proposal = self.get_object()  # 404 across organizations before any 400 about the body
         body = SwapSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -14,7 +14,10 @@ HELP = {
     "goals": "How much the mentee's goals and the mentor's expertise should use the same words "
     "(e.g. “negotiation”, “hiring”).",
     "skills": "How much it counts that the mentor offers the skills the mentee wants to learn.",
-    "hours": "How much shared working hours matter, across time zones. Raise it when people are spread across the world.",
+    "hours": "How much shared working hours matter, across time zones and over the program's dates (daylight saving "
+    "included). Raise it when people are spread across the world.",
+    "languages": "How much it counts that both list a language they share. People with no language listed are "
+    "never excluded, but rank below those who share one.",
     "seniority": "How much it counts that the mentor is senior to the mentee by the preferred number of levels below.",
     "department": "How much the department rule below counts (for example, preferring someone from another team).",
 }
@@ -22,6 +25,7 @@ LABELS = {
     "goals": "Goals ↔ expertise",
     "skills": "Skills wanted ↔ offered",
     "hours": "Shared working hours",
+    "languages": "Shared language",
     "seniority": "Seniority gap",
     "department": "Department",
 }
@@ -46,14 +50,16 @@ class MatchingSettingsForm(forms.Form):
         label="Minimum score",
         min_value=0,
         max_value=100,
-        help_text="Pairs scoring below this (0–100) are never proposed; the mentee stays unmatched with the reason.",
+        help_text="Runs never propose a pair scoring below this (0–100); the mentee stays unmatched with the reason. "
+        "A pair you pin or swap to is kept even below it, marked as such.",
         widget=forms.NumberInput(attrs={"step": "1"}),
     )
     min_shared_hours = forms.FloatField(
         label="Minimum shared working hours per day",
         min_value=0,
         max_value=12,
-        help_text="0 makes shared hours a preference only; above 0 a pair needs at least that overlap.",
+        help_text="0 makes shared hours a preference only; above 0 runs only propose pairs with at least that "
+        "overlap in every week of the program. A pair you pin or swap to is kept even below it, marked as such.",
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
     seniority_gap = forms.IntegerField(
@@ -78,8 +84,8 @@ class MatchingSettingsForm(forms.Form):
         }
         self.questions = list(Question.objects.filter(program=program).order_by("position", "pk"))
         for q in self.questions:
-            initial[f"q_{q.key}_weight"] = weights.get(f"q:{q.key}", 0.0)
-            initial[f"q_{q.key}_rule"] = rules.get(f"q:{q.key}", "same")
+            initial[f"q_{q.key}_weight"] = selectors.question_weight(weights, q.key)
+            initial[f"q_{q.key}_rule"] = selectors.question_rule(rules, q.key)
         super().__init__(*args, initial=initial, **kwargs)
         weight_fields = {f"weight_{c}": _weight_field(LABELS[c], HELP[c]) for c in selectors.COMPONENTS}
         self.fields = weight_fields | self.fields

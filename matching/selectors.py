@@ -9,7 +9,10 @@ engine ``Person``s. Who takes part (documented in docs/guide-matching.md):
 * a mentor's capacity for the run is their effective capacity (their own, else
   the program default) minus their active mentorships.
 
-Pins and forbids (``PairRule``) apply when both people take part.
+Pins and forbids (``PairRule``) apply when both people take part. Shared working
+hours are computed over the program's dates. A profile field left empty reaches
+the engine as unknown (working hours need a time zone, a start, an end and at
+least one working day), never as a guessed default.
 """
 
 from __future__ import annotations
@@ -21,19 +24,26 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from matching.engine import MatchInput, Person, Rules, Weights
+from matching.engine import DEFAULT_QUESTION_RULE, DEFAULT_QUESTION_WEIGHT, MatchInput, Period, Person, Rules, Weights
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import Mentorship, Participant, Program
 
-COMPONENTS = ("goals", "skills", "hours", "seniority", "department")
-DEFAULT_WEIGHTS: dict[str, float] = {"goals": 1.0, "skills": 1.0, "hours": 1.0, "seniority": 0.5, "department": 0.5}
+COMPONENTS = ("goals", "skills", "hours", "languages", "seniority", "department")
+# The defaults live in the engine's dataclasses; pages, the API and runs all read them from there.
+DEFAULT_WEIGHTS: dict[str, float] = {c: float(getattr(Weights(), c)) for c in COMPONENTS}
 DEFAULT_RULES: dict[str, Any] = {
-    "min_score": 0.0,
-    "seniority_gap": 1,
-    "department": "different",
-    "min_shared_hours": 0.0,
+    key: getattr(Rules(), key) for key in ("min_score", "seniority_gap", "department", "min_shared_hours")
 }
 QUESTION_PREFIX = "q:"
+
+
+def question_weight(weights: Mapping[str, Any], key: str) -> float:
+    """The weight runs give a program question (``DEFAULT_QUESTION_WEIGHT`` when none is set)."""
+    return float(weights.get(f"{QUESTION_PREFIX}{key}", DEFAULT_QUESTION_WEIGHT))
+
+
+def question_rule(rules: Mapping[str, Any], key: str) -> str:
+    return str(rules.get(f"{QUESTION_PREFIX}{key}", DEFAULT_QUESTION_RULE))
 
 
 def program_weights(program: Program) -> dict[str, float]:
@@ -63,8 +73,8 @@ def engine_rules(rules: Mapping[str, Any]) -> Rules:
     )
 
 
-def _minutes(t: dt.time | None, default: int) -> int:
-    return t.hour * 60 + t.minute if t is not None else default
+def _minutes(t: dt.time | None) -> int | None:
+    return t.hour * 60 + t.minute if t is not None else None
 
 
 def _answers(raw: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
@@ -91,10 +101,10 @@ def _person(row: dict[str, Any], capacity: int) -> Person:
         email=row["email"],
         name=row["full_name"] or row["email"],
         languages=tuple(row["languages"] or ()),
-        timezone=row["timezone"] or "UTC",
-        work_start=_minutes(row["work_start"], 540),
-        work_end=_minutes(row["work_end"], 1020),
-        work_days=tuple(row["work_days"]) if row["work_days"] else (0, 1, 2, 3, 4),
+        timezone=row["timezone"] or "",  # empty: hours unknown, never guessed as UTC
+        work_start=_minutes(row["work_start"]),
+        work_end=_minutes(row["work_end"]),
+        work_days=tuple(row["work_days"] or ()),
         seniority=row["seniority"],
         department=row["department"] or "",
         manager_email=row["manager_email"] or "",
@@ -152,6 +162,7 @@ def match_input_for_program(
             rules=engine_rules(rules),
             pinned=frozenset(pinned),
             forbidden=frozenset(forbidden),
+            period=Period(program.start_date, program.end_date),
         ),
         mentor_remaining=remaining,
     )

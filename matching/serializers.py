@@ -54,7 +54,9 @@ class UnmatchedSerializer(serializers.ModelSerializer):
 
 
 class SwapSerializer(serializers.Serializer):
-    mentor = serializers.IntegerField(help_text="Participant id of the new mentor (see the alternatives).")
+    mentor = serializers.IntegerField(
+        help_text="Participant id of the new mentor (see the alternatives). The new pair is pinned, so re-runs keep it."
+    )
 
 
 class AlternativeSerializer(serializers.Serializer):
@@ -79,7 +81,8 @@ class MatchingSettingsSerializer(serializers.Serializer):
             max_value=10,
             error_messages={"min_value": "Use a weight from 0 to 10.", "max_value": "Use a weight from 0 to 10."},
         ),
-        help_text="0–10 per component: goals, skills, hours, seniority, department, and q:<question key>.",
+        help_text="0–10 per component: goals, skills, hours, languages, seniority, department, and "
+        "q:<question key> (a question without a weight counts 0).",
     )
     rules = serializers.DictField(
         help_text="min_score (0–100), min_shared_hours (0–12), seniority_gap (0–5), "

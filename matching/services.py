@@ -210,7 +210,9 @@ def match_run_retry(*, run: MatchRun, actor: User | None) -> MatchRun:
 
 
 def match_run_rerun(*, run: MatchRun, actor: User | None) -> MatchRun:
-    """Same algorithm and settings as ``run``; pins and forbids as they are now."""
+    """Same algorithm and settings as ``run``; pins and forbids as they are now.
+
+    Every organiser decision survives: a pin, a forbid, and a swap (which pins the pair)."""
     return match_run_create(
         program=run.program, actor=actor, algorithm=run.algorithm, weights=run.weights, rules=run.rules
     )
@@ -395,16 +397,14 @@ def _lock_proposal(proposal: MatchProposal) -> tuple[MatchRun, MatchProposal]:
     return run, current
 
 
-@transaction.atomic
-def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposal:
-    """Keep this pair in every re-run (a mentee has at most one pin)."""
-    run, proposal = _lock_proposal(proposal)
+def _pin_rule_set(*, run: MatchRun, mentee_id: int, mentor_id: int, actor: User | None) -> None:
+    """Make (mentee, mentor) the mentee's one pin in the program, if the mentor has room for it."""
     pins_elsewhere = (
-        PairRule.objects.filter(program=run.program, mentor=proposal.mentor_id, kind=PairRule.Kind.PIN)
-        .exclude(mentee=proposal.mentee_id)
+        PairRule.objects.filter(program=run.program, mentor=mentor_id, kind=PairRule.Kind.PIN)
+        .exclude(mentee=mentee_id)
         .count()
     )
-    mentor = Participant.objects.select_related("program").get(pk=proposal.mentor_id)
+    mentor = Participant.objects.select_related("program").get(pk=mentor_id)
     busy = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).count()
     free = mentor.effective_capacity - busy
     if pins_elsewhere >= free:
@@ -416,15 +416,22 @@ def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposa
             _("%(mentor)s already has %(pinned)s and %(places)s; unpin one of them or raise their capacity first.")
             % {"mentor": mentor.display_name, "pinned": pinned, "places": places}
         )
-    PairRule.objects.filter(program=run.program, mentee=proposal.mentee_id, kind=PairRule.Kind.PIN).exclude(
-        mentor=proposal.mentor_id
+    PairRule.objects.filter(program=run.program, mentee=mentee_id, kind=PairRule.Kind.PIN).exclude(
+        mentor=mentor_id
     ).delete()
     PairRule.objects.update_or_create(
         program=run.program,
-        mentee_id=proposal.mentee_id,
-        mentor_id=proposal.mentor_id,
+        mentee_id=mentee_id,
+        mentor_id=mentor_id,
         defaults={"kind": PairRule.Kind.PIN, "organization_id": run.organization_id, "created_by": actor},
     )
+
+
+@transaction.atomic
+def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposal:
+    """Keep this pair in every re-run (a mentee has at most one pin)."""
+    run, proposal = _lock_proposal(proposal)
+    _pin_rule_set(run=run, mentee_id=proposal.mentee_id, mentor_id=proposal.mentor_id, actor=actor)
     proposal.pinned = True
     proposal.explanation = explain(_as_engine(proposal))
     save_existing(proposal, update_fields=["pinned", "explanation", "updated_at"], gone=PROPOSAL_GONE)
@@ -486,11 +493,13 @@ def _as_engine(proposal: MatchProposal) -> Proposal:
     )
 
 
-def _scored_alternatives(proposal: MatchProposal, mentor_ids: list[int] | None) -> tuple[list[Proposal], dict]:
+def _scored_alternatives(
+    proposal: MatchProposal, mentor_ids: list[int] | None, *, thresholds: bool = True
+) -> tuple[list[Proposal], dict]:
     run = proposal.run
     loaded = selectors.match_input_for_program(run.program, weights=run.weights, rules=run.rules)
     try:
-        pairs = score_pairs(loaded.input, proposal.mentee_id, mentor_ids)
+        pairs = score_pairs(loaded.input, proposal.mentee_id, mentor_ids, thresholds=thresholds)
     except InvalidInput:
         raise Conflict(
             f"{proposal.mentee.display_name} or that mentor no longer takes part in matching "
@@ -523,7 +532,11 @@ def proposal_alternatives(*, proposal: MatchProposal, limit: int = 8) -> list[Al
 
 @transaction.atomic
 def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None) -> MatchProposal:
-    """Give the mentee another mentor in this run, checking hard rules and capacity."""
+    """Give the mentee another mentor in this run, checking hard rules and capacity.
+
+    A swap is an organiser's decision, so it pins the new pair: a re-run keeps it (unpin it to
+    let matching choose again). Like any pin it may go below the program's minimum score or
+    minimum shared hours, and its explanation says so."""
     run, proposal = _lock_proposal(proposal)
     if mentor_id == proposal.mentor_id:
         raise ValidationFailed(
@@ -536,33 +549,26 @@ def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None
         raise ValidationFailed(
             "That person is not an active mentor of this program.", fields={"mentor": ["Choose a listed mentor."]}
         )
-    pairs, free = _scored_alternatives(proposal, [mentor_id])
+    pairs, free = _scored_alternatives(proposal, [mentor_id], thresholds=False)
     if not pairs:
         raise ValidationFailed(
             f"{mentor.display_name} cannot mentor {proposal.mentee.display_name}: a hard rule excludes the pair "
-            "(no shared language, manager, forbidden pair or below the minimum score).",
+            "(no shared language, the mentee's manager, the same person, or a forbidden pair).",
             fields={"mentor": ["This pair breaks a hard rule."]},
         )
     if free.get(mentor_id, 0) <= 0:
         raise Conflict(f"{mentor.display_name} has no free place left in this run; swap or forbid one of theirs first.")
-    new = pairs[0]
-    if proposal.pinned:
-        PairRule.objects.filter(program=run.program, mentee=proposal.mentee_id, kind=PairRule.Kind.PIN).delete()
-        PairRule.objects.update_or_create(
-            program=run.program,
-            mentee_id=proposal.mentee_id,
-            mentor_id=mentor_id,
-            defaults={"kind": PairRule.Kind.PIN, "organization_id": run.organization_id, "created_by": actor},
-        )
-        new = dataclasses.replace(new, pinned=True)
+    _pin_rule_set(run=run, mentee_id=proposal.mentee_id, mentor_id=mentor_id, actor=actor)
+    new = dataclasses.replace(pairs[0], pinned=True)
     proposal.mentor = mentor
+    proposal.pinned = True
     proposal.score = new.score
     proposal.components = new.components
     proposal.details = new.details
     proposal.explanation = explain(new)
     save_existing(
         proposal,
-        update_fields=["mentor", "score", "components", "details", "explanation", "updated_at"],
+        update_fields=["mentor", "pinned", "score", "components", "details", "explanation", "updated_at"],
         gone=PROPOSAL_GONE,
     )
     match_run_refresh_stats(run=run)

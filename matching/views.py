@@ -164,7 +164,9 @@ def matchrun_rerun(request: HttpRequest, run_id: int) -> HttpResponse:
         messages.error(request, e.message)
         return redirect("matchrun-detail", run_id=run.pk)
     messages.info(
-        request, f"Re-running with the same settings as run #{run.pk}; pins are kept, forbidden pairs avoided."
+        request,
+        f"Re-running with the same settings as run #{run.pk}; pinned and swapped pairs are kept, "
+        "forbidden pairs avoided, everyone else is matched again.",
     )
     return redirect("matchrun-detail", run_id=new.pk)
 
@@ -237,7 +239,8 @@ def proposal_swap(request: HttpRequest, run_id: int, proposal_id: int) -> HttpRe
             messages.success(
                 request,
                 f"{proposal.mentee.display_name} now has {proposal.mentor.display_name} (was {old}), "
-                f"score {proposal.score:g}.",
+                f"score {proposal.score:g}. The pair is pinned, so re-runs keep it; unpin it to let matching "
+                "choose again.",
             )
         return _back(request, proposal.run)
     error = ""

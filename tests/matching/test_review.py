@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from matching import services
+from matching import selectors, services
+from matching.engine import score_pairs
+from matching.engine.scoring import Scorer
+from matching.forms import MatchingSettingsForm
 from matching.models import MatchProposal, MatchRun, PairRule
 from mentoring.models import Participant
 from tests.matching import cohort
@@ -43,6 +46,7 @@ def test_the_admin_saves_weights_and_rules_from_the_settings_page(client, progra
         "weight_goals": "1",
         "weight_skills": "7.5",
         "weight_hours": "2",
+        "weight_languages": "1.5",
         "weight_seniority": "0",
         "weight_department": "0.5",
         "min_score": "30",
@@ -59,6 +63,7 @@ def test_the_admin_saves_weights_and_rules_from_the_settings_page(client, progra
         "goals": 1.0,
         "skills": 7.5,
         "hours": 2.0,
+        "languages": 1.5,
         "seniority": 0.0,
         "department": 0.5,
         "q:format": 3.0,
@@ -78,6 +83,7 @@ def test_a_weight_out_of_range_is_explained_and_nothing_is_saved(client, program
         "weight_goals": "11",
         "weight_skills": "1",
         "weight_hours": "1",
+        "weight_languages": "1",
         "weight_seniority": "1",
         "weight_department": "1",
         "min_score": "0",
@@ -96,9 +102,49 @@ def test_all_weights_zero_is_rejected_by_the_service(program):
     with pytest.raises(ValidationFailed, match="invalid: weights"):
         services.matching_settings_update(
             program=program,
-            weights={"goals": 0, "skills": 0, "hours": 0, "seniority": 0, "department": 0},
+            weights={"goals": 0, "skills": 0, "hours": 0, "languages": 0, "seniority": 0, "department": 0},
             rules={},
         )
+
+
+def _form_weights(form: MatchingSettingsForm) -> dict[str, float]:
+    weights = {c: float(form.initial[f"weight_{c}"]) for c in selectors.COMPONENTS}
+    weights |= {f"q:{q.key}": float(form.initial[f"q_{q.key}_weight"]) for q in form.questions}
+    if form.initial["department"] == "ignore":
+        weights.pop("department")
+    total = sum(w for w in weights.values() if w > 0)
+    return {k: round(w / total, 6) for k, w in weights.items() if w > 0}
+
+
+def test_a_question_set_only_by_its_rule_weighs_what_the_settings_form_shows(program, hr_admin):
+    program.questions.create(organization=program.organization, key="format", label="Session style")
+    cohort.cohort(program, mentees=2, mentors=1)
+    services.matching_settings_update(program=program, weights={}, rules={"q:format": "different"})
+    program.refresh_from_db()
+    form = MatchingSettingsForm(program=program)
+    assert form.initial["q_format_weight"] == 0.0
+    assert form.initial["q_format_rule"] == "different"
+    loaded = selectors.match_input_for_program(
+        program, weights=selectors.program_weights(program), rules=selectors.program_rules(program)
+    )
+    engine = {k: round(w, 6) for k, w in Scorer(loaded.input).weights.items()}
+    assert engine == _form_weights(form)
+    assert "q:format" not in score_pairs(loaded.input, loaded.input.mentees[0].id)[0].components
+
+
+def test_a_question_weight_from_the_api_reaches_the_engine_as_the_form_shows_it(program):
+    program.questions.create(organization=program.organization, key="format", label="Session style")
+    cohort.cohort(program, mentees=2, mentors=1)
+    services.matching_settings_update(program=program, weights={"q:format": 2, "languages": 0}, rules={})
+    program.refresh_from_db()
+    form = MatchingSettingsForm(program=program)
+    assert (form.initial["q_format_weight"], form.initial["q_format_rule"]) == (2.0, "same")
+    loaded = selectors.match_input_for_program(
+        program, weights=selectors.program_weights(program), rules=selectors.program_rules(program)
+    )
+    engine = {k: round(w, 6) for k, w in Scorer(loaded.input).weights.items()}
+    assert engine == _form_weights(form)
+    assert "languages" not in engine
 
 
 def test_unknown_settings_are_named(program):
@@ -141,9 +187,10 @@ def test_a_forbidden_pair_leaves_the_run_and_is_avoided_by_a_rerun(
 def test_pinning_more_mentees_than_a_mentor_can_take_is_a_conflict(program, hr_admin, done_run):
     mentor = Participant.objects.get(pk=done_run.proposals.order_by("pk").first().mentor_id)
     if done_run.proposals.filter(mentor=mentor).count() < 2:
-        services.proposal_swap(
+        swapped = services.proposal_swap(
             proposal=done_run.proposals.exclude(mentor=mentor).first(), mentor_id=mentor.pk, actor=hr_admin
         )
+        services.proposal_unpin(proposal=swapped)  # a swap pins; start from no pins
     first, second = done_run.proposals.filter(mentor=mentor).order_by("pk")[:2]
     Participant.objects.filter(pk=mentor.pk).update(capacity=1)
     services.proposal_pin(proposal=first, actor=hr_admin)
@@ -177,10 +224,84 @@ def test_swapping_edits_the_proposal_in_place_and_updates_the_statistics(program
     services.proposal_swap(proposal=proposal, mentor_id=choice.mentor.pk, actor=hr_admin)
     proposal.refresh_from_db()
     done_run.refresh_from_db()
-    assert (proposal.mentor_id, proposal.score) == (choice.mentor.pk, choice.score)
-    assert proposal.explanation == choice.explanation
+    assert (proposal.mentor_id, proposal.score, proposal.pinned) == (choice.mentor.pk, choice.score, True)
+    assert proposal.explanation == "pinned by an organiser · " + choice.explanation
     total = sum(done_run.proposals.values_list("score", flat=True))
     assert done_run.stats["total_score"] == pytest.approx(total, abs=0.01)
+
+
+def test_a_swap_pins_the_pair_so_a_rerun_keeps_it(program, hr_admin, done_run, django_capture_on_commit_callbacks):
+    proposal = done_run.proposals.order_by("pk").first()
+    other = services.proposal_alternatives(proposal=proposal)[-1].mentor  # not the engine's choice
+    swapped = services.proposal_swap(proposal=proposal, mentor_id=other.pk, actor=hr_admin)
+    assert swapped.pinned is True
+    assert swapped.explanation.startswith("pinned by an organiser · ")
+    rule = PairRule.objects.get()
+    assert (rule.kind, rule.mentee_id, rule.mentor_id, rule.created_by) == (
+        "pin",
+        proposal.mentee_id,
+        other.pk,
+        hr_admin,
+    )
+    new = _rerun(done_run, hr_admin, django_capture_on_commit_callbacks)
+    kept = new.proposals.get(mentee_id=proposal.mentee_id)
+    assert (kept.mentor_id, kept.pinned) == (other.pk, True)
+
+
+def test_swapping_again_moves_the_pin_and_unpinning_lets_a_rerun_choose(
+    program, hr_admin, done_run, django_capture_on_commit_callbacks
+):
+    proposal = done_run.proposals.order_by("pk").first()
+    engine_choice = proposal.mentor_id
+    other = services.proposal_alternatives(proposal=proposal)[0].mentor.pk
+
+    def swap(mentor_id: int) -> list[tuple[int, int, str]]:
+        services.proposal_swap(proposal=MatchProposal.objects.get(pk=proposal.pk), mentor_id=mentor_id, actor=hr_admin)
+        return list(PairRule.objects.values_list("mentee_id", "mentor_id", "kind"))
+
+    assert swap(other) == [(proposal.mentee_id, other, "pin")]
+    assert swap(engine_choice) == [(proposal.mentee_id, engine_choice, "pin")]
+    assert swap(other) == [(proposal.mentee_id, other, "pin")]
+    services.proposal_unpin(proposal=MatchProposal.objects.get(pk=proposal.pk))
+    assert PairRule.objects.count() == 0
+    new = _rerun(done_run, hr_admin, django_capture_on_commit_callbacks)
+    again = new.proposals.get(mentee_id=proposal.mentee_id)
+    assert (again.mentor_id, again.pinned) == (engine_choice, False)
+
+
+def _loads(run: MatchRun) -> dict[int, int]:
+    mentors = Participant.objects.filter(program=run.program, role="mentor").order_by("pk")
+    return {m.pk: run.proposals.filter(mentor=m).count() for m in mentors}
+
+
+def test_a_swap_below_the_minimum_score_is_kept_and_says_so(program, hr_admin, done_run):
+    MatchRun.objects.filter(pk=done_run.pk).update(rules={**done_run.rules, "min_score": 99})
+    proposal = MatchProposal.objects.get(pk=done_run.proposals.order_by("pk").first().pk)
+    assert services.proposal_alternatives(proposal=proposal) == []  # nothing reaches 99
+    loads = _loads(done_run)
+    target = next(m for m, n in loads.items() if m != proposal.mentor_id and n < 3)
+    swapped = services.proposal_swap(proposal=proposal, mentor_id=target, actor=hr_admin)
+    assert (swapped.mentor_id, swapped.pinned) == (target, True)
+    assert swapped.score < 99
+    assert swapped.details["below_min_score"] == 99.0
+    assert swapped.explanation.startswith("pinned by an organiser · below the minimum score of 99 · ")
+
+
+def test_a_swap_to_a_mentor_whose_places_are_all_pinned_is_a_conflict(program, hr_admin, done_run):
+    loads = _loads(done_run)
+    target = min(loads, key=loads.get)
+    places = loads[target] + 1  # one free place in this run ...
+    Participant.objects.filter(pk=target).update(capacity=places)
+    others = list(done_run.proposals.exclude(mentor_id=target).order_by("pk"))
+    for p in others[:places]:  # ... but every place is pinned to someone else
+        PairRule.objects.create(
+            organization=program.organization, program=program, mentee_id=p.mentee_id, mentor_id=target, kind="pin"
+        )
+    swapper = others[places]
+    with pytest.raises(Conflict, match=f"already has {places} pinned mentee"):
+        services.proposal_swap(proposal=swapper, mentor_id=target, actor=hr_admin)
+    assert PairRule.objects.count() == places
+    assert MatchProposal.objects.get(pk=swapper.pk).mentor_id == swapper.mentor_id
 
 
 def test_swapping_to_a_full_mentor_is_a_conflict(program, hr_admin, done_run):
@@ -236,10 +357,15 @@ def test_the_swap_partial_lists_alternatives_and_choosing_one_swaps(client, hr_a
     proposal = done_run.proposals.order_by("pk").first()
     partial = client.get(reverse("proposal-swap", args=[done_run.pk, proposal.pk]), headers={"HX-Request": "true"})
     assert b"Other mentors for" in partial.content and b"<html" not in partial.content
+    assert "Choosing a mentor pins the pair: re-runs keep it until you unpin it." in partial.content.decode()
     choice = services.proposal_alternatives(proposal=proposal)[0]
-    client.post(reverse("proposal-swap", args=[done_run.pk, proposal.pk]), {"mentor": choice.mentor.pk})
+    response = client.post(
+        reverse("proposal-swap", args=[done_run.pk, proposal.pk]), {"mentor": choice.mentor.pk}, follow=True
+    )
     proposal.refresh_from_db()
-    assert proposal.mentor_id == choice.mentor.pk
+    assert (proposal.mentor_id, proposal.pinned) == (choice.mentor.pk, True)
+    assert "The pair is pinned, so re-runs keep it; unpin it to let matching choose again." in response.content.decode()
+    assert "Re-run keeps pinned pairs (a swap pins its pair)" in response.content.decode()
 
 
 def test_pin_and_forbid_buttons_work_from_the_page(client, hr_admin, done_run):

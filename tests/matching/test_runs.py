@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -317,3 +319,88 @@ def test_mentors_and_mentees_get_403_on_matching_pages(client, program, hr_admin
         assert client.post(reverse("matchrun-cancel", args=[run.pk])).status_code == 403
     run.refresh_from_db()
     assert run.status == "queued"
+
+
+# --- what the engine sees: program dates, blank profile fields, pins below a threshold ------------
+
+
+def _new_york_and_london(program) -> tuple[Participant, Participant]:
+    common = {"work_start": dt.time(9), "work_end": dt.time(17), "work_days": [0, 1, 2, 3, 4]}
+    return (
+        cohort.mentee(program, 1, timezone="America/New_York", **common),
+        cohort.mentor(program, 1, timezone="Europe/London", **common),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours", "sentence"),
+    [
+        (dt.date(2025, 1, 6), dt.date(2025, 1, 31), 3.0, "3 h shared working hours"),
+        (dt.date(2025, 3, 10), dt.date(2025, 3, 28), 4.0, "4 h shared working hours"),
+        (
+            dt.date(2025, 3, 3),
+            dt.date(2025, 4, 6),
+            3.6,
+            "3.6 h shared working hours (3–4 h: changes with daylight saving)",
+        ),
+    ],
+)
+def test_shared_hours_follow_the_program_dates_across_daylight_saving(
+    program, hr_admin, django_capture_on_commit_callbacks, start, end, hours, sentence
+):
+    program.start_date, program.end_date = start, end
+    program.save()
+    mentee, mentor = _new_york_and_london(program)
+    run = _run(program, hr_admin, django_capture_on_commit_callbacks)
+    proposal = run.proposals.get()
+    assert proposal.details["shared_hours"] == hours
+    assert sentence in proposal.explanation
+
+
+def test_blank_profile_fields_reach_the_engine_as_unknown_not_as_defaults(program):
+    blank = ParticipantFactory(
+        program=program, role="mentor", status="active", timezone="", languages=[], work_start=None, work_end=None
+    )
+    hours_without_days = cohort.mentor(program, 2, work_days=[])
+    loaded = selectors.match_input_for_program(program, weights={}, rules={})
+    people = {p.id: p for p in loaded.input.mentors}
+    assert (people[blank.pk].timezone, people[blank.pk].work_start, people[blank.pk].work_end) == ("", None, None)
+    assert people[hours_without_days.pk].work_days == ()
+    assert loaded.input.period.start == program.start_date
+    assert loaded.input.period.end == program.end_date
+
+
+def test_a_mentor_with_a_blank_profile_never_outranks_a_relevant_one(
+    program, hr_admin, django_capture_on_commit_callbacks
+):
+    mentee = cohort.mentee(program, 1, goals="I want to get better at kubernetes observability", skills_wanted=[])
+    blank = cohort.mentor(program, 1, expertise="", skills_offered=[], capacity=1)
+    relevant = cohort.mentor(
+        program, 2, expertise="kubernetes, prometheus, observability", skills_offered=[], capacity=1
+    )
+    Participant.objects.filter(pk__in=[blank.pk, relevant.pk]).update(department="engineering", seniority=4)
+    run = _run(program, hr_admin, django_capture_on_commit_callbacks)
+    assert run.proposals.get().mentor_id == relevant.pk
+    (alternative,) = services.proposal_alternatives(proposal=run.proposals.get())
+    assert alternative.mentor.pk == blank.pk
+    assert alternative.delta < 0
+    assert "no expertise written yet" in alternative.explanation
+    assert mentee.pk == run.proposals.get().mentee_id
+
+
+def test_a_pin_below_the_minimum_shared_hours_is_kept_by_a_run_and_marked(
+    program, hr_admin, django_capture_on_commit_callbacks
+):
+    program.start_date, program.end_date = dt.date(2025, 3, 3), dt.date(2025, 4, 6)
+    program.save()
+    mentee, mentor = _new_york_and_london(program)
+    PairRule.objects.create(
+        organization=program.organization, program=program, mentee=mentee, mentor=mentor, kind="pin"
+    )
+    run = _run(program, hr_admin, django_capture_on_commit_callbacks, rules={"min_shared_hours": 4, "min_score": 90})
+    assert (run.status, run.error) == ("done", "")
+    kept = run.proposals.get()
+    assert (kept.mentee_id, kept.mentor_id, kept.pinned) == (mentee.pk, mentor.pk, True)
+    assert kept.explanation.startswith(
+        "pinned by an organiser · below the minimum score of 90 · below the minimum of 4 h shared working hours · "
+    )
