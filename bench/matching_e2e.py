@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 BATCH = 2000
 
 
-def _time(minutes: int) -> dt.time:
-    return dt.time(minutes // 60 % 24, minutes % 60)
+def _time(minutes: int | None) -> dt.time | None:
+    return None if minutes is None else dt.time(minutes // 60 % 24, minutes % 60)
 
 
 def create_program(organization, inp, *, name: str = "Synthetic cohort"):
@@ -35,8 +35,9 @@ def create_program(organization, inp, *, name: str = "Synthetic cohort"):
     program = Program.objects.create(
         organization=organization,
         name=name,
-        start_date=dt.date(2027, 1, 1),
-        end_date=dt.date(2027, 12, 31),
+        # the cohort's own dates, so the Django run computes the same shared hours as the engine bench
+        start_date=inp.period.start if inp.period else dt.date(2027, 1, 1),
+        end_date=inp.period.end if inp.period else dt.date(2027, 12, 31),
         status=Program.Status.MATCHING,
         weights={"q:" + k: v for k, v in inp.weights.questions.items()},
         rules={

@@ -4,12 +4,15 @@
 ``MatchInput`` with realistic-looking data: goals/expertise text drawn
 (Zipf-like) from a few thousand words mixed with domain phrases, skills from
 a 150-tag taxonomy, 12 time zones, 5 languages, departments, seniority 1-6,
-and managers (some mentors manage some mentees). Same arguments -> same
-cohort, on any machine (numpy's PCG64 with a fixed seed).
+and managers (some mentors manage some mentees). The program runs for most of
+2026, so shared hours go through every daylight-saving change of those zones
+(the worst case for ``hours.py``). Same arguments -> same cohort, on any
+machine (numpy's PCG64 with a fixed seed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -18,7 +21,11 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching.engine import MatchInput, Person, Rules, Weights
+from matching.engine import MatchInput, Period, Person, Rules, Weights
+
+# Monday 5 January .. Friday 18 December 2026: US, European, Australian and
+# New Zealand clock changes all fall inside.
+PROGRAM = Period(dt.date(2026, 1, 5), dt.date(2026, 12, 18))
 
 AREAS = [
     "data",
@@ -319,6 +326,7 @@ def cohort(
     capacity: tuple[int, int] = (5, 5),
     seed: int = 7,
     min_score: float = 0.0,
+    period: Period | None = PROGRAM,
 ) -> MatchInput:
     """A deterministic synthetic program of ``n_mentees`` x ``n_mentors``."""
     rng = np.random.default_rng(seed)
@@ -342,6 +350,7 @@ def cohort(
         mentors=mentors,
         weights=Weights(questions={"format": 0.5}),
         rules=Rules(min_score=min_score, seniority_gap=1, department="different", questions={"format": "same"}),
+        period=period,
     )
 
 

@@ -21,7 +21,7 @@ class GoalFeatures:
     mentees: sp.csr_matrix  # n x V' float32
     mentors: sp.csr_matrix  # m x V' float32
     terms: np.ndarray  # V' term strings
-    mentee_empty: np.ndarray  # bool n: no usable term -> neutral score
+    mentee_empty: np.ndarray  # bool n: no usable term -> goals 0, reported as missing
     mentor_empty: np.ndarray  # bool m
 
 
