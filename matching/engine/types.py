@@ -55,6 +55,11 @@ class Weights:
     """Relative weight of each score component; components with weight <= 0 are left out.
 
     These defaults are the program defaults (the Django side reads them from here).
+    ``languages`` only separates a known shared language from an unknown one (the
+    hard rule already ensures a shared language wherever both lists are known), so
+    its default is small: enough to rank a known match above an unknown one,
+    without adding a near-constant to almost every pair, which would flatten the
+    other components (and measurably slows the certification of the optimum).
     ``questions`` maps a question key to its weight; a key that is absent weighs
     ``DEFAULT_QUESTION_WEIGHT``.
     """
@@ -62,7 +67,7 @@ class Weights:
     goals: float = 1.0
     skills: float = 1.0
     hours: float = 1.0
-    languages: float = 0.5
+    languages: float = 0.25
     seniority: float = 0.5
     department: float = 0.5
     questions: Mapping[str, float] = field(default_factory=dict)
