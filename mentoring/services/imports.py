@@ -53,7 +53,7 @@ from turazo.core.models import lock_existing
 logger = logging.getLogger(__name__)
 
 CREATE_BATCH = 1000
-UPDATE_BATCH = 500
+UPDATE_BATCH = 1000
 PROFILE_FIELDS = tuple(c for c in COLUMNS if c not in ("email", "role"))
 Status = ImportJob.Status
 
@@ -323,8 +323,9 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
         update_fields.update(row.values)
         updated.append(participant)
     for start in range(0, len(updated), UPDATE_BATCH):
-        Participant.objects.bulk_update(updated[start : start + UPDATE_BATCH], sorted(update_fields))
-        done += len(updated[start : start + UPDATE_BATCH])
+        batch = updated[start : start + UPDATE_BATCH]
+        _update_in_bulk(batch, sorted(update_fields))
+        done += len(batch)
         progress(done)
 
     unchanged = [ctx.existing[r.email] for r in result.rows if r.action == "unchanged"]
@@ -357,6 +358,38 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
     )
     if not finished:
         raise _GivenUp()  # the page already says nothing was imported: make it true
+
+
+def _update_in_bulk(participants: Sequence[Participant], fields: Sequence[str]) -> None:
+    """Write ``fields`` of every participant: one ``WITH v AS (VALUES ...) UPDATE ... FROM v``
+    statement per batch the database accepts, whatever the number of fields.
+
+    Django's ``bulk_update`` builds a ``CASE WHEN id = ... THEN ...`` expression per
+    field and row: compiling those took 160 s for 20,000 rows (the insert of the same
+    rows takes a tenth of that), and the database walks every CASE for every row."""
+    model = Participant
+    pk = model._meta.pk
+    columns = [pk, *(model._meta.get_field(name) for name in fields)]
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # VALUES has no column types: say them, or a column of NULLs would be text.
+        placeholder = "(" + ", ".join(f"%s::{c.db_type(connection)}" for c in columns) + ")"
+    else:
+        placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    table = qn(model._meta.db_table)
+    names = ", ".join(qn(c.column) for c in columns)
+    assignments = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns[1:])
+    size = connection.ops.bulk_batch_size(columns, participants) or len(participants)
+    with connection.cursor() as cursor:
+        for start in range(0, len(participants), size):
+            batch = participants[start : start + size]
+            values = ", ".join([placeholder] * len(batch))
+            params = [c.get_db_prep_save(getattr(p, c.attname), connection) for p in batch for c in columns]
+            cursor.execute(
+                f"WITH v ({names}) AS (VALUES {values}) "  # noqa: S608 (names are ours, values are parameters)
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{qn(pk.column)} = v.{qn(pk.column)}",
+                params,
+            )
 
 
 STALE_PREVIEW_AGE = datetime.timedelta(days=7)
