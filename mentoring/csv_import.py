@@ -6,18 +6,26 @@ organization's skills and the participants already in the program, and says
 what would be created or updated. Both are pure: the caller loads what they need
 (three small queries) and decides what to write. The same code checks the
 preview and, again, the confirmed import against the state at that moment.
+
+Whatever the file holds, checking it takes time and memory in proportion to its
+size: headers are matched through one dictionary, at most ``MAX_COLUMNS``
+columns are read, at most ``PROBLEMS_KEPT`` problems are kept (the rest are
+counted), and a cell quoted in a message is shortened to ``SHOWN_MAX``
+characters. Quoting is read strictly: a quote left open would otherwise swallow
+the following rows into one cell and import wrong data without a word.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -51,6 +59,8 @@ COLUMNS = (
     "capacity",
 )
 REQUIRED = ("email", "role")
+# HR systems export the name in parts; they are joined, in this order, into full_name.
+NAME_PARTS = ("first_name", "middle_name", "last_name")
 
 # Other headers people put in spreadsheets. Headers are compared after folding
 # case and turning "_", "-" and runs of spaces into one space.
@@ -59,8 +69,23 @@ ALIASES = {
     "email address": "email",
     "e mail address": "email",
     "mail": "email",
+    "work email": "email",
     "name": "full_name",
     "full name": "full_name",
+    "first name": "first_name",
+    "firstname": "first_name",
+    "given name": "first_name",
+    "given names": "first_name",
+    "forename": "first_name",
+    "legal first name": "first_name",
+    "middle name": "middle_name",
+    "middlename": "middle_name",
+    "middle names": "middle_name",
+    "last name": "last_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family name": "last_name",
+    "legal last name": "last_name",
     "title": "job_title",
     "job": "job_title",
     "position": "job_title",
@@ -94,6 +119,21 @@ TEXT_LIMITS = {"full_name": 150, "job_title": 150, "department": 100, "location"
 EMAIL_MAX = 254
 CAPACITY_MAX = 50
 ANSWER_MAX = 500
+# The longest cell read: the limit Python's csv module has always applied, so no
+# file that imported before is refused now.
+CELL_MAX = 131_072
+# A header wider than this is not a participants list (the template has 18 columns
+# plus the program's questions; HR exports have a few dozen).
+MAX_COLUMNS = 300
+# Problems listed in the report; the rest are counted. 200 lines of a table show
+# every pattern of mistakes and keep the preview page and the job row small.
+PROBLEMS_KEPT = 200
+# Characters of a cell or header quoted back in a message.
+SHOWN_MAX = 60
+
+# The template's example rows use these addresses; a file that still holds one was
+# uploaded before the examples were replaced.
+EXAMPLE_EMAILS = ("ana.mentor@example.com", "ben.mentee@example.com")
 
 WEEKDAYS = {
     "mon": 0,
@@ -125,45 +165,73 @@ WEEKDAYS = {
 
 _FOLD = re.compile(r"[\s_\-]+")
 _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+# A whole number as int() reads it without fuss: ASCII digits ("²".isdigit() is true), not 100,000 of them.
+_WHOLE = re.compile(r"^[0-9]{1,9}$")
 _RANGE = re.compile(r"^\s*([A-Za-z]+)\s*[-–]\s*([A-Za-z]+)\s*$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _EXCEL_HINT = "In Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in Google Sheets use File > Download > CSV."
-
-
-@cache
-def _timezones() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
 
 
 def fold_header(header: str) -> str:
     return _FOLD.sub(" ", header.strip().casefold()).strip()
 
 
+# Every spelling a header may take, folded, to its canonical column: one dictionary
+# look-up per header cell, however many columns and aliases there are.
+_HEADERS: dict[str, str] = {
+    **{fold_header(name): name for name in (*COLUMNS, *NAME_PARTS)},
+    **ALIASES,
+}
+
+
 def canonical_column(header: str) -> str | None:
-    folded = fold_header(header)
-    for name in COLUMNS:
-        if folded == fold_header(name):
-            return name
-    return ALIASES.get(folded)
+    return _HEADERS.get(fold_header(header))
+
+
+def shown(text: str, limit: int = SHOWN_MAX) -> str:
+    """A cell or header as quoted in a message: shortened, so no message outgrows a line."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def human_size(size: int) -> str:
+    """A file size as a person reads it: 820 bytes, 96 KB, 7.3 MB."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
 
 
 # --- Decoding ------------------------------------------------------------------------
 
 
-def decode_csv(data: bytes, *, max_bytes: int) -> str:
-    """The file as text, or ValidationFailed saying what is wrong with it and how to fix it."""
-    if len(data) > max_bytes:
-        raise _rejected(
-            f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes ({max_bytes / 1024 / 1024:g} MB). "
-            "Split it into smaller files and import them one after another."
+def decode_csv(data: bytes, *, max_bytes: int, size: int | None = None) -> str:
+    """The file as text, or ValidationFailed saying what is wrong with it and how to fix it.
+
+    ``size`` is the size of the whole upload when ``data`` holds only its beginning
+    (the caller reads one byte past the limit, no more)."""
+    size = len(data) if size is None else max(size, len(data))
+    if size > max_bytes:
+        limit, actual = human_size(max_bytes), human_size(size)
+        first = (
+            f"The file is just over the {limit} limit"
+            if actual == limit
+            else f"The file is {actual}; the limit is {limit}"
         )
+        raise _rejected(f"{first}. Split it into smaller files and import them one after another.")
     if not data.strip():
         raise _rejected("The file is empty. Download the template, fill in one row per person and upload it.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _rejected(f"The file is encoded as UTF-16; Turazo reads UTF-8 only. {_EXCEL_HINT}")
+    if (kind := _spreadsheet_kind(data)) is not None:
+        raise _rejected(f"This is {kind}, not a CSV file. Open it and save a copy as CSV. {_EXCEL_HINT}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise _rejected(
+            f"The file is encoded as UTF-16 (Excel calls it 'Unicode Text'); Turazo reads UTF-8 only. {_EXCEL_HINT}"
+        )
     if b"\x00" in data:
         raise _rejected(
-            f"The file contains NUL bytes, which usually means it is UTF-16 without a byte-order mark; "
-            f"Turazo reads UTF-8 only. {_EXCEL_HINT}"
+            "This is not a text file (it holds binary data), so it cannot be a CSV file. "
+            f"Export the list from your spreadsheet as CSV. {_EXCEL_HINT}"
         )
     try:
         text = data.decode("utf-8-sig")
@@ -174,6 +242,30 @@ def decode_csv(data: bytes, *, max_bytes: int) -> str:
             f"(files saved as 'CSV (Comma delimited)' in Excel are Windows-1252). {_EXCEL_HINT}"
         )
     return text
+
+
+def _spreadsheet_kind(data: bytes) -> str | None:
+    """A spreadsheet saved in its own format (often renamed to .csv), by its first bytes."""
+    if data.startswith(b"PK\x03\x04"):  # a ZIP archive: .xlsx, .ods, .numbers...
+        head = data[:4096]
+        if b"opendocument.spreadsheet" in head:
+            return "an OpenDocument spreadsheet (.ods)"
+        if b"xl/" in data or b"[Content_Types].xml" in head:
+            return "an Excel workbook (.xlsx)"
+        return "a ZIP archive (for example an Excel or Numbers workbook)"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel 97-2003 workbook (.xls)"
+    return None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: in a list of names and emails, most of every
+    other byte is NUL (the high byte of a Latin letter)."""
+    sample = data[:1024]
+    if len(sample) < 4:
+        return False
+    half = len(sample) // 2
+    return sample[1::2].count(0) > half * 0.6 or sample[0::2].count(0) > half * 0.6
 
 
 def _rejected(message: str) -> ValidationFailed:
@@ -196,14 +288,23 @@ class ParsedRow:
 @dataclass
 class ParseResult:
     rows: list[ParsedRow] = field(default_factory=list)
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)  # the first PROBLEMS_KEPT
+    problem_count: int = 0  # all of them
     columns: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     row_count: int = 0  # non-blank data rows, valid or not
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problem_count
+
+    def add_problem(self, line: int, column: str, message: object) -> None:
+        """Count a problem; keep it only while fewer than PROBLEMS_KEPT are kept. The
+        message is turned into text only then, so a costly one (a time zone's
+        suggestions) is never built for a problem nobody will see."""
+        self.problem_count += 1
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append({"line": line, "column": shown(column), "message": str(message)})
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -215,6 +316,7 @@ class ParseResult:
             "columns": self.columns,
             "unknown_columns": self.unknown_columns,
             "problems": self.problems,
+            "problem_count": self.problem_count,
             "creates": self.count("create"),
             "updates": self.count("update"),
             "unchanged": self.count("unchanged"),
@@ -223,10 +325,37 @@ class ParseResult:
         }
 
 
+def report_problem_count(report: Mapping[str, Any]) -> int:
+    """All the problems of a report, of which ``report["problems"]`` lists the first
+    PROBLEMS_KEPT (reports stored before the cap list them all, with no count)."""
+    return max(report.get("problem_count", 0), len(report.get("problems", ())))
+
+
+class _Lines:
+    """The file's lines, as the csv reader asks for them, with how far it has read:
+    where the record being read starts, for messages about broken quoting."""
+
+    def __init__(self, text: str):
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.offset = 0  # characters consumed
+        self.count = 0  # lines consumed
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.offset += len(line)
+        self.count += 1
+        return line
+
+
 def _delimiter(text: str) -> str:
     """Comma, or the semicolon / tab some spreadsheet locales write, judged by the header line."""
-    first = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=first.count) if first else ","
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            return max((",", ";", "\t"), key=line.count)
+    return ","
 
 
 def parse_participants(
@@ -241,36 +370,52 @@ def parse_participants(
 
     ``existing`` maps a lower-cased email to the current values of that participant
     (the model fields plus ``answers``) so each row is classed create/update/unchanged.
-    File-level faults (no header, missing required columns, too many rows, broken
-    quoting) raise ValidationFailed; row faults are collected in ``problems``.
+    File-level faults (no header, too many columns, missing required columns, no rows,
+    too many rows, broken quoting, a cell too long to read) raise ValidationFailed;
+    row faults are collected in ``problems``.
     """
     result = ParseResult()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    lines = _Lines(text)
+    # strict: a quote that is never closed is an error, not the rest of the file in one cell.
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     questions_by_key = {q.key.casefold(): q for q in questions}
-    try:
-        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+    header: list[str] | None = None
+    columns: list[tuple[str, str] | None] = []
+    seen: dict[str, int] = {}
+    while True:
+        start_offset, line = lines.offset, lines.count + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raise _rejected(_broken_quoting(text, start_offset, line, delimiter, header)) from None
+        if not any(cell.strip() for cell in cells):
+            continue
         if header is None:
-            raise _rejected("The file has no header row. Download the template and keep its first line.")
-        header_line = reader.line_num
-        columns = _map_columns(header, header_line, questions_by_key, result)
-        seen: dict[str, int] = {}
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue
-            if result.row_count >= max_rows:
+            if len(cells) > MAX_COLUMNS:
                 raise _rejected(
-                    f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}. "
-                    "Split it into smaller files and import them one after another."
+                    f"Line {line}: the header has {len(cells):,} columns; the limit is {MAX_COLUMNS}. "
+                    "Keep the columns of the template (email, role and the others you fill in), "
+                    "delete the rest and upload the file again."
                 )
-            result.row_count += 1
-            _parse_row(line, cells, header, columns, questions_by_key, known_skills, existing, seen, result)
-    except csv.Error as e:
-        raise _rejected(f"Line {reader.line_num}: the CSV is malformed ({e}). Check for an unclosed quote.")
+            header = cells
+            columns = _map_columns(header, line, questions_by_key, result)
+            continue
+        if result.row_count >= max_rows:
+            raise _rejected(
+                f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}. "
+                "Split it into smaller files and import them one after another."
+            )
+        result.row_count += 1
+        _parse_row(line, cells, header, columns, questions_by_key, known_skills, existing, seen, result, delimiter)
+    if header is None:
+        raise _rejected("The file has no header row. Download the template and keep its first line.")
+    if result.row_count == 0:
+        raise _rejected(
+            "The file has no rows, only the header line. Add one row per person below it and upload the file again."
+        )
     return result
 
 
@@ -291,10 +436,11 @@ def _map_columns(
             target = ("field", name)
         if target is None:
             if title:
-                result.unknown_columns.append(title)
+                result.unknown_columns.append(shown(title))
         elif target in used:
             raise _rejected(
-                f"Line {line}: the columns '{used[target]}' and '{title}' both mean '{target[1]}'. Keep one of them."
+                f"Line {line}: the columns '{shown(used[target])}' and '{shown(title)}' both mean "
+                f"'{target[1]}'. Keep one of them."
             )
         else:
             used[target] = title
@@ -302,12 +448,17 @@ def _map_columns(
         columns.append(target)
     missing = [name for name in REQUIRED if ("field", name) not in used]
     if missing:
-        found = ", ".join(f"'{h.strip()}'" for h in header if h.strip())
+        titles = [f"'{shown(h)}'" for h in header if h.strip()]
+        found = ", ".join(titles[:20]) + (f" and {len(titles) - 20:,} more" if len(titles) > 20 else "")
         raise _rejected(
             f"Line {line}: the header has no {' or '.join(missing)} column (found: {found}). "
             "Every file needs the columns email and role; download the template to start from."
         )
     return columns
+
+
+def _line_breaks(text: str) -> int:
+    return len(_LINE_BREAK.findall(text))
 
 
 def _parse_row(
@@ -320,51 +471,75 @@ def _parse_row(
     existing: Mapping[str, Mapping[str, Any]],
     seen: dict[str, int],
     result: ParseResult,
+    delimiter: str,
 ) -> None:
-    problems: list[dict[str, Any]] = []
+    problems: list[tuple[str, object]] = []
 
-    def problem(column: str, message: str) -> None:
-        problems.append({"line": line, "column": column, "message": message})
+    def problem(column: str, message: object) -> None:
+        problems.append((column, message))
 
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         problem(
-            "", f"This row has {len(cells)} cells but the header has {len(header)} columns; check for a stray comma."
+            "", f"This row has {len(cells):,} cells but the header has {len(header)} columns; check for a stray comma."
         )
 
     raw: dict[str, tuple[str, str]] = {}  # field -> (header title, cell)
     raw_answers: dict[str, tuple[str, str]] = {}
+    too_long: set[str] = set()
     for index, target in enumerate(columns):
         if target is None:
             continue
         cell = cells[index].strip() if index < len(cells) else ""
-        (raw if target[0] == "field" else raw_answers)[target[1]] = (header[index].strip(), cell)
+        title = header[index].strip()
+        if len(cell) > CELL_MAX:
+            problem(title, f"This cell is {len(cell):,} characters long; a cell can hold at most {CELL_MAX:,}.")
+            too_long.add(target[1])
+            cell = ""
+        (raw if target[0] == "field" else raw_answers)[target[1]] = (title, cell)
+
+    if swallowed := _swallowed_row(cells[: len(header)], columns, delimiter):
+        index, email, offset = swallowed
+        opened = line + sum(_line_breaks(c) for c in cells[:index])
+        problem(
+            header[index].strip(),
+            f"This cell runs on over the next lines and takes in what looks like another row "
+            f'({shown(email)} on line {opened + offset}): a quote (") that opens the cell on line {opened} is '
+            "not closed where the cell should end. Add the closing quote and upload the file again.",
+        )
 
     title_of = {name: title for name, (title, _) in raw.items()}
     email_title, email = raw["email"][0], raw["email"][1].lower()
     role_title, role_cell = raw["role"]
     role = role_cell.casefold()
 
-    if not email:
+    if "email" in too_long:
+        pass
+    elif not email:
         problem(email_title, "The email is empty; every row needs the person's email address.")
     elif len(email) > EMAIL_MAX or not _is_email(email):
-        problem(email_title, f"'{raw['email'][1]}' is not a valid email address.")
+        problem(email_title, f"'{shown(raw['email'][1])}' is not a valid email address.")
+    elif email in EXAMPLE_EMAILS:
+        problem(email_title, "This is the template's example row; replace it with a real person or delete it.")
     elif email in seen:
         problem(email_title, f"{email} is already on line {seen[email]}; list each person once.")
     else:
         seen[email] = line
-    if not role:
+    if "role" in too_long:
+        pass
+    elif not role:
         problem(role_title, "The role is empty; write mentor or mentee.")
     elif role not in ("mentor", "mentee"):
-        problem(role_title, f"'{role_cell}' is not a role; write mentor or mentee.")
+        problem(role_title, f"'{shown(role_cell)}' is not a role; write mentor or mentee.")
 
+    _join_name_parts(raw)
     values: dict[str, Any] = {}
     for name, (title, cell) in raw.items():
-        if name in ("email", "role") or not cell:
+        if name in ("email", "role", *NAME_PARTS) or not cell:
             continue
         try:
             values[name] = _clean_field(name, cell, email=email, role=role, known_skills=known_skills)
         except ValueError as e:
-            problem(title, str(e))
+            problem(title, e)
 
     answers: dict[str, Any] = {}
     for key, (title, cell) in raw_answers.items():
@@ -380,7 +555,7 @@ def _parse_row(
         try:
             answers[key] = _clean_answer(question, cell)
         except ValueError as e:
-            problem(title, str(e))
+            problem(title, e)
 
     current = existing.get(email)
     if current is not None and role in ("mentor", "mentee") and current["role"] != role:
@@ -393,7 +568,8 @@ def _parse_row(
         problem(title_of["capacity"], "Capacity is for mentors only; leave it empty for mentees.")
 
     if problems:
-        result.problems.extend(problems)
+        for column, message in problems:
+            result.add_problem(line, column, message)
         return
     row = ParsedRow(line=line, email=email, role=role, values=values, answers=answers)
     if current is not None:
@@ -402,6 +578,118 @@ def _parse_row(
         )
         row.action = "update" if changed else "unchanged"
     result.rows.append(row)
+
+
+def _join_name_parts(raw: dict[str, tuple[str, str]]) -> None:
+    """first_name / middle_name / last_name columns become full_name when the row has
+    no full name of its own; the joined name is checked like a full name."""
+    parts = [raw[p] for p in NAME_PARTS if p in raw]
+    if not parts or raw.get("full_name", ("", ""))[1]:
+        return
+    name = " ".join(cell for _, cell in parts if cell)
+    raw["full_name"] = (" + ".join(title for title, _ in parts), name)
+
+
+def _swallowed_row(
+    cells: list[str], columns: list[tuple[str, str] | None], delimiter: str
+) -> tuple[int, str, int] | None:
+    """A quote opened in a cell and closed only some lines later reads those lines,
+    rows of other people, into the cell. Python's csv cannot tell; a line inside a
+    cell with an email and a role where the header has them can. Returns the cell's
+    index, the email found and how many lines into the cell it is."""
+    email_at = columns.index(("field", "email"))
+    role_at = columns.index(("field", "role"))
+    for index, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        for offset, inner in enumerate(_LINE_BREAK.split(cell)[1:], start=1):
+            parts = [p.strip().strip('"').strip() for p in inner.split(delimiter)]
+            if len(parts) <= max(email_at, role_at) or parts[role_at].casefold() not in ("mentor", "mentee"):
+                continue
+            if len(parts[email_at]) <= EMAIL_MAX and _is_email(parts[email_at]):
+                return index, parts[email_at], offset
+    return None
+
+
+def _broken_quoting(text: str, start: int, line: int, delimiter: str, header: list[str] | None) -> str:
+    """What Python's csv refused in the record starting at ``start`` (its first line is
+    ``line``), said with the line and column a person can find in the spreadsheet.
+
+    Walks the record the way the csv reader does: a quote opens a quoted cell only at
+    the start of a cell, and inside one a quote is written twice. Each step jumps to
+    the next character that matters, so even a 5 MB record is walked at once."""
+
+    def column(index: int) -> str:
+        if header is not None and index < len(header) and header[index].strip():
+            return f"the '{shown(header[index])}' cell"
+        return f"cell {index + 1}"
+
+    def too_long() -> str:
+        return (
+            f"Line {opened_at}, {column(index)}: the cell is {length:,} characters long; a cell can "
+            f"hold at most {CELL_MAX:,}. Shorten it and upload the file again."
+        )
+
+    cell_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    index = 0  # cell of the record
+    length = 0  # characters of the cell so far
+    current = opened_at = line  # the line being read; the line where the cell started
+    quoted = False  # inside a quoted cell
+    position, end = start, len(text)
+    while position < end:
+        if quoted:
+            close = text.find('"', position)
+            stop = end if close == -1 else close
+            current += _line_breaks(text[position:stop])
+            length += stop - position
+            if close == -1:
+                break
+            position = close + 1
+            if text.startswith('"', position):  # a doubled quote: one quote of the cell
+                position, length = position + 1, length + 1
+                continue
+            quoted = False
+            if position < end and text[position] not in (delimiter, "\r", "\n"):
+                if current == opened_at:
+                    return (
+                        f'Line {current}, {column(index)}: a quote (") inside a cell that starts with a quote '
+                        'must be written twice (""); as it is, it ends the cell early. Double the quotes '
+                        "inside the cell, or remove the quotes around it, and upload the file again."
+                    )
+                return (
+                    f'Line {opened_at}: the quote (") that opens {column(index)} is not closed where the cell '
+                    f"ends, so the cell runs on until a quote on line {current}. Add the closing quote at the "
+                    "end of the cell (or remove the opening one) and upload the file again."
+                )
+            continue
+        if length == 0 and text[position] == '"':
+            quoted, position = True, position + 1
+            continue
+        match = cell_end.search(text, position)
+        stop = end if match is None else match.start()
+        length += stop - position
+        if length > CELL_MAX:
+            return too_long()
+        if match is None or text[stop] != delimiter:
+            return f'Line {line}: the file cannot be read as CSV from this line on. Check the quotes (") on this line.'
+        index, length, opened_at, position = index + 1, 0, current, stop + 1
+    if quoted:
+        # Lines after the opening one that the cell would swallow (a final line break starts none).
+        rest = current - opened_at - (1 if text.endswith(("\n", "\r")) else 0)
+        swallowed = (
+            f", so line {opened_at + 1} would be read into that cell"
+            if rest == 1
+            else f", so lines {opened_at + 1} to {opened_at + rest} would be read into that cell"
+            if rest > 1
+            else ""
+        )
+        return (
+            f'Line {opened_at}: the quote (") that opens {column(index)} is never closed{swallowed}. '
+            "Add the closing quote at the end of the cell (or remove the opening one) and upload the file again."
+        )
+    if length > CELL_MAX:
+        return too_long()
+    return f'Line {line}: the file cannot be read as CSV from this line on. Check the quotes (") on this line.'
 
 
 def _is_email(value: str) -> bool:
@@ -416,28 +704,25 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
     """The model value for one non-empty cell, or ValueError with a message a person can act on."""
     if name in TEXT_LIMITS:
         if len(cell) > TEXT_LIMITS[name]:
-            raise ValueError(f"This is {len(cell)} characters long; the limit is {TEXT_LIMITS[name]}.")
+            raise ValueError(f"This is {len(cell):,} characters long; the limit is {TEXT_LIMITS[name]}.")
         return cell
     if name == "manager_email":
         value = cell.lower()
         if len(value) > EMAIL_MAX or not _is_email(value):
-            raise ValueError(f"'{cell}' is not a valid email address.")
+            raise ValueError(f"'{shown(cell)}' is not a valid email address.")
         if value == email:
             raise ValueError("A person cannot be their own manager; leave the manager empty or fix the email.")
         return value
     if name == "seniority":
-        if not cell.isdigit() or not 1 <= int(cell) <= 6:
+        if not _WHOLE.match(cell) or not 1 <= int(cell) <= 6:
             raise ValueError(
-                f"'{cell}' is not a seniority level; write a whole number from 1 (junior) to 6 (executive)."
+                f"'{shown(cell)}' is not a seniority level; write a whole number from 1 (junior) to 6 (executive)."
             )
         return int(cell)
     if name == "timezone":
         zone = _timezones().get(cell.casefold())
         if zone is None:
-            raise ValueError(
-                f"'{cell}' is not a known time zone; use a name like Europe/Lisbon or America/New_York "
-                "(see the 'TZ identifier' column of the tz database list)."
-            )
+            raise ValueError(_UnknownZone(cell))
         return zone
     if name == "languages":
         return normalize_languages(split_list(cell))
@@ -448,25 +733,145 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
     if name in ("skills_wanted", "skills_offered"):
         return normalize_tags(split_list(cell), known_skills)
     if name == "capacity":
-        if not cell.isdigit() or not 1 <= int(cell) <= CAPACITY_MAX:
+        if not _WHOLE.match(cell) or not 1 <= int(cell) <= CAPACITY_MAX:
             raise ValueError(
-                f"'{cell}' is not a capacity; write how many mentees, a whole number from 1 to {CAPACITY_MAX}."
+                f"'{shown(cell)}' is not a capacity; write how many mentees, a whole number from 1 to {CAPACITY_MAX}."
             )
         return int(cell)
     return cell  # goals, expertise: free text
 
 
+# --- Time zones ----------------------------------------------------------------------------
+
+# Names that are not tz database zones but that spreadsheets and HR systems write:
+# abbreviations and Windows zone names, each to the zone most people using it mean.
+ZONE_NICKNAMES = {
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific time": "America/Los_Angeles",
+    "pacific standard time": "America/Los_Angeles",
+    "mdt": "America/Denver",
+    "mountain time": "America/Denver",
+    "mountain standard time": "America/Denver",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "central time": "America/Chicago",
+    "central standard time": "America/Chicago",
+    "edt": "America/New_York",
+    "eastern time": "America/New_York",
+    "eastern standard time": "America/New_York",
+    "brt": "America/Sao_Paulo",
+    "e. south america standard time": "America/Sao_Paulo",
+    "bst": "Europe/London",
+    "gmt standard time": "Europe/London",
+    "cest": "Europe/Berlin",
+    "w. europe standard time": "Europe/Berlin",
+    "romance standard time": "Europe/Paris",
+    "central european standard time": "Europe/Warsaw",
+    "central europe standard time": "Europe/Budapest",
+    "eest": "Europe/Athens",
+    "gtb standard time": "Europe/Bucharest",
+    "ist": "Asia/Kolkata",
+    "india standard time": "Asia/Kolkata",
+    "sgt": "Asia/Singapore",
+    "singapore standard time": "Asia/Singapore",
+    "china standard time": "Asia/Shanghai",
+    "jst": "Asia/Tokyo",
+    "tokyo standard time": "Asia/Tokyo",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "aus eastern standard time": "Australia/Sydney",
+}
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*[+\-−]\s*\d{1,2}(?::?\d{2})?$")
+_REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+
+
+@cache
+def _timezones() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+@cache
+def _suggestable_zones() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Region/City zones (the ones worth suggesting), by folded name and by folded city."""
+    zones = {name.casefold(): name for name in _timezones().values() if name.startswith(_REGIONS)}
+    zones["utc"] = "UTC"
+    by_city: dict[str, list[str]] = {}
+    for folded, name in zones.items():
+        by_city.setdefault(folded.rsplit("/", 1)[-1], []).append(name)
+    return zones, by_city
+
+
+@lru_cache(maxsize=4096)
+def zone_suggestions(value: str) -> tuple[str, ...]:
+    """The valid zones closest to a value that is not one: 'Berlin', 'Europe/Berln',
+    'CEST' and 'W. Europe Standard Time' all give Europe/Berlin."""
+    folded = " ".join(value.split()).casefold()
+    if folded in ZONE_NICKNAMES:
+        return (ZONE_NICKNAMES[folded],)
+    key = folded.replace(" ", "_")
+    zones, by_city = _suggestable_zones()
+    city = key.rsplit("/", 1)[-1]
+    if city in by_city:
+        return tuple(sorted(by_city[city]))[:3]
+    scored = [
+        (difflib.SequenceMatcher(None, key, candidate).ratio(), zones[candidate])
+        for candidate in difflib.get_close_matches(key, zones, n=3, cutoff=0.75)
+    ]
+    scored += [
+        (difflib.SequenceMatcher(None, city, candidate).ratio(), name)
+        for candidate in difflib.get_close_matches(city, by_city, n=3, cutoff=0.8)
+        for name in by_city[candidate]
+    ]
+    best: dict[str, float] = {}
+    for score, name in scored:
+        best[name] = max(score, best.get(name, 0.0))
+    if not best:
+        return ()
+    top = max(best.values())
+    close = sorted((name for name, score in best.items() if score >= top - 0.05), key=lambda n: (-best[n], n))
+    return tuple(close[:3])
+
+
+class _UnknownZone:
+    """The message for a value that is not a time zone, built only when shown."""
+
+    def __init__(self, cell: str):
+        self.cell = cell
+
+    def __str__(self) -> str:
+        cell = shown(self.cell)
+        if _OFFSET.match(self.cell.strip().casefold()):
+            return (
+                f"'{cell}' is an offset from UTC, not a time zone: offsets change with daylight saving time. "
+                "Write the zone of the person's city, such as Europe/Berlin or America/New_York."
+            )
+        suggestions = zone_suggestions(self.cell)
+        if suggestions:
+            names = suggestions[0] if len(suggestions) == 1 else ", ".join(suggestions[:-1]) + " or " + suggestions[-1]
+            return f"'{cell}' is not a time zone; did you mean {names}?"
+        return (
+            f"'{cell}' is not a time zone; write the zone of the person's city as Region/City, "
+            "such as Europe/Berlin, America/New_York or Asia/Kolkata."
+        )
+
+
+# --- Times, days, answers --------------------------------------------------------------------
+
+
 def _clean_time(cell: str) -> dt.time:
     match = _TIME.match(cell)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"'{cell}' is not a time; write it as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30.")
+        raise ValueError(f"'{shown(cell)}' is not a time; write it as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30.")
     return dt.time(int(match[1]), int(match[2]))
 
 
 def _day(name: str, cell: str) -> int:
     day = WEEKDAYS.get(name.strip().casefold())
     if day is None:
-        raise ValueError(f"'{name.strip()}' in '{cell}' is not a weekday; write days like Mon-Fri or Mon,Tue,Thu.")
+        raise ValueError(
+            f"'{shown(name)}' in '{shown(cell)}' is not a weekday; write days like Mon-Fri or Mon,Tue,Thu."
+        )
     return day
 
 
@@ -491,22 +896,81 @@ def _clean_days(cell: str) -> list[int]:
 def _clean_answer(question: Question, cell: str) -> Any:
     if question.kind == "text":
         if len(cell) > ANSWER_MAX:
-            raise ValueError(f"This answer is {len(cell)} characters long; the limit is {ANSWER_MAX}.")
+            raise ValueError(f"This answer is {len(cell):,} characters long; the limit is {ANSWER_MAX}.")
         return cell
     choices = {str(c).casefold(): str(c) for c in question.choices}
     allowed = ", ".join(str(c) for c in question.choices)
     if question.kind == "single":
         if cell.casefold() not in choices:
-            raise ValueError(f"'{cell}' is not one of the choices for this question: {allowed}.")
+            raise ValueError(f"'{shown(cell)}' is not one of the choices for this question: {allowed}.")
         return choices[cell.casefold()]
     picked: list[str] = []
     for item in split_list(cell):
         if item.casefold() not in choices:
-            raise ValueError(f"'{item}' is not one of the choices for this question: {allowed}.")
+            raise ValueError(f"'{shown(item)}' is not one of the choices for this question: {allowed}.")
         if choices[item.casefold()] not in picked:
             picked.append(choices[item.casefold()])
     return picked
 
 
+# --- The template ------------------------------------------------------------------------------
+
+
 def template_header(questions: Sequence[Question]) -> list[str]:
     return [*COLUMNS, *(f"q:{q.key}" for q in questions)]
+
+
+_EXAMPLES = {
+    "mentor": {
+        "email": EXAMPLE_EMAILS[0],
+        "role": "mentor",
+        "full_name": "Ana Example",
+        "job_title": "Engineering Manager",
+        "department": "Engineering",
+        "seniority": "4",
+        "location": "Lisbon",
+        "timezone": "Europe/Lisbon",
+        "languages": "English; Portuguese",
+        "work_start": "09:00",
+        "work_end": "17:30",
+        "work_days": "Mon-Fri",
+        "expertise": "Leading a team through its first year; hiring well",
+        "skills_offered": "Hiring; Public speaking",
+        "capacity": "2",
+    },
+    "mentee": {
+        "email": EXAMPLE_EMAILS[1],
+        "role": "mentee",
+        "full_name": "Ben Example",
+        "job_title": "Data Analyst",
+        "department": "Finance",
+        "manager_email": "carla.manager@example.com",
+        "seniority": "2",
+        "location": "Berlin",
+        "timezone": "Europe/Berlin",
+        "languages": "English; German",
+        "work_start": "08:30",
+        "work_end": "17:00",
+        "work_days": "Mon-Thu",
+        "goals": "Grow into a team lead role within a year",
+        "skills_wanted": "SQL; Negotiation",
+    },
+}
+
+
+def template_rows(questions: Sequence[Question]) -> list[list[str]]:
+    """One example row per role, with an answer to each question that applies to it."""
+    rows = []
+    for role, example in _EXAMPLES.items():
+        row = [example.get(name, "") for name in COLUMNS]
+        for question in questions:
+            row.append(_example_answer(question) if question.applies_to(role) else "")
+        rows.append(row)
+    return rows
+
+
+def _example_answer(question: Question) -> str:
+    if question.kind == "text":
+        return "A short answer"
+    choices = [str(c) for c in question.choices]
+    return choices[0] if question.kind == "single" and choices else "; ".join(choices[:2])

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 
+from mentoring.csv_import import report_problem_count
 from turazo.core.models import TenantModel, TimeStampedModel
 
 
@@ -382,7 +383,16 @@ class ImportJob(TenantModel):
     def can_retry(self) -> bool:
         """A failed import can be queued again unless its file no longer fits the
         program (the file is kept until an import is applied; a failed one applied nothing)."""
-        return self.status == self.Status.FAILED and not self.report.get("problems")
+        return self.status == self.Status.FAILED and not self.problem_count
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem of the preview; ``report["problems"]`` lists the first few."""
+        return report_problem_count(self.report)
+
+    @property
+    def problems_unlisted(self) -> int:
+        return self.problem_count - len(self.report.get("problems", ()))
 
 
 class Mentorship(TenantModel):

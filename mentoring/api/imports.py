@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mentoring.csv_import import PROBLEMS_KEPT, human_size, report_problem_count
 from mentoring.models import ImportJob, Program
 from mentoring.services import imports as services
 from turazo.core.api import IsOrganizationAdmin, TenantViewSetMixin
@@ -18,8 +19,9 @@ from turazo.core.tenancy import get_for_org
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=f"The CSV, UTF-8 (a BOM is fine), at most {settings.CSV_IMPORT_MAX_BYTES:,} bytes and "
-        f"{settings.CSV_IMPORT_MAX_ROWS:,} rows. Columns as in the template; email and role are required."
+        help_text=f"The CSV, UTF-8 (a BOM is fine), at most {human_size(settings.CSV_IMPORT_MAX_BYTES)} "
+        f"({settings.CSV_IMPORT_MAX_BYTES:,} bytes) and {settings.CSV_IMPORT_MAX_ROWS:,} rows. Columns as in "
+        "the template; email and role are required."
     )
     dry_run = serializers.BooleanField(
         default=False, help_text="Only check the file and return the report; nothing is stored."
@@ -40,7 +42,8 @@ class ImportReportSerializer(serializers.Serializer):
     rows = serializers.IntegerField(help_text="Data rows in the file (blank lines are not counted).")
     columns = serializers.ListField(child=serializers.CharField(), help_text="Recognised columns, canonical names.")
     unknown_columns = serializers.ListField(child=serializers.CharField(), help_text="Ignored columns, as written.")
-    problems = ImportProblemSerializer(many=True)
+    problems = ImportProblemSerializer(many=True, help_text=f"The first {PROBLEMS_KEPT} problems, in file order.")
+    problem_count = serializers.SerializerMethodField(help_text="Every problem, listed or not.")
     creates = serializers.IntegerField()
     updates = serializers.IntegerField()
     unchanged = serializers.IntegerField()
@@ -48,7 +51,10 @@ class ImportReportSerializer(serializers.Serializer):
     update_emails = serializers.ListField(child=serializers.EmailField(), help_text="The first 20 to be updated.")
 
     def get_valid(self, report: dict) -> bool:
-        return not report["problems"]
+        return not report_problem_count(report)
+
+    def get_problem_count(self, report: dict) -> int:
+        return report_problem_count(report)
 
 
 class ImportSummarySerializer(serializers.Serializer):
@@ -62,7 +68,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     program = serializers.PrimaryKeyRelatedField(read_only=True)
     progress_percent = serializers.IntegerField(read_only=True)
     can_retry = serializers.BooleanField(read_only=True, help_text="POST to /retry/ to queue this failed import again.")
-    report = ImportReportSerializer(read_only=True)
+    report = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
 
@@ -88,6 +94,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(ImportReportSerializer(allow_null=True))
+    def get_report(self, job: ImportJob) -> dict | None:
+        return ImportReportSerializer(job.report).data if job.report else None
+
     @extend_schema_field(ImportSummarySerializer(allow_null=True))
     def get_summary(self, job: ImportJob) -> dict | None:
         return job.summary or None  # empty until the import is done
@@ -100,7 +110,10 @@ class _ErrorBody(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    problems = ImportProblemSerializer(many=True, required=False, help_text="Every row problem (invalid rows only).")
+    problems = ImportProblemSerializer(
+        many=True, required=False, help_text=f"The first {PROBLEMS_KEPT} row problems (invalid rows only)."
+    )
+    problem_count = serializers.IntegerField(required=False, help_text="Every row problem, listed or not.")
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -120,7 +133,8 @@ class ProgramImportView(TenantViewSetMixin, generics.GenericAPIView):
             "Checks every row (line, column and message for each problem). With `dry_run` the report comes back "
             "and nothing is stored. Otherwise a valid file is queued and applied all-or-nothing in the background: "
             "poll `status_url`. Re-importing a file updates existing participants and never duplicates "
-            "participants or invitations. A file with any problem is rejected whole (400, with every problem)."
+            f"participants or invitations. A file with any problem is rejected whole (400, with the first "
+            f"{PROBLEMS_KEPT} problems and `problem_count`)."
         ),
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
@@ -141,6 +155,7 @@ class ProgramImportView(TenantViewSetMixin, generics.GenericAPIView):
                                 "problems": [
                                     {"line": 999, "column": "email", "message": "'bob@' is not a valid email address."}
                                 ],
+                                "problem_count": 1,
                             }
                         },
                     )
@@ -155,21 +170,28 @@ class ProgramImportView(TenantViewSetMixin, generics.GenericAPIView):
         body = ImportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
+        # One byte past the limit is enough for the service to refuse; it is told the real size.
         data = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
+        file = {"program": program, "uploaded_by": request.user, "filename": upload.name, "data": data}
         if body.validated_data["dry_run"]:
-            _, result = services.import_check(program=program, data=data)
+            _, result = services.import_check(program=program, data=data, size=upload.size)
             return Response(ImportReportSerializer(result.report()).data)
         try:
             job = services.import_submit(
-                program=program,
-                uploaded_by=request.user,
-                filename=upload.name,
-                data=data,
-                send_invitations=body.validated_data["send_invitations"],
+                **file, size=upload.size, send_invitations=body.validated_data["send_invitations"]
             )
         except services.ImportInvalid as e:
-            error = {"code": e.code, "message": e.message, "fields": e.fields, "problems": e.report["problems"]}
+            error = {
+                "code": e.code,
+                "message": e.message,
+                "fields": e.fields,
+                "problems": e.report["problems"],
+                "problem_count": report_problem_count(e.report),
+            }
             return Response({"error": error}, status=status.HTTP_400_BAD_REQUEST)
+        return self._accepted(request, job)
+
+    def _accepted(self, request: Request, job: ImportJob) -> Response:
         return Response(ImportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 

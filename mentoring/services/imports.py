@@ -31,8 +31,10 @@ rolled back when it finds otherwise.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,7 +44,16 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from mentoring.csv_import import COLUMNS, ParseResult, decode_csv, parse_participants, template_header
+from mentoring.csv_import import (
+    COLUMNS,
+    ParseResult,
+    decode_csv,
+    parse_participants,
+    report_problem_count,
+    template_header,
+    template_rows,
+)
+from mentoring.exports import csv_safe
 from mentoring.models import ImportJob, Membership, Participant, Program, Question, Skill, User
 from mentoring.profiles import profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
@@ -62,9 +73,9 @@ class ImportInvalid(ValidationFailed):
     """The file parsed, but some rows have problems. Carries the full report."""
 
     def __init__(self, report: dict[str, Any]):
-        count = len(report["problems"])
+        count = report_problem_count(report)
         super().__init__(
-            f"The file has {count} problem{'s' if count != 1 else ''}; nothing was imported. "
+            f"The file has {count:,} problem{'s' if count != 1 else ''}; nothing was imported. "
             "Fix them in the file and upload it again.",
             fields={"file": [p["message"] for p in report["problems"][:1]]},
         )
@@ -107,16 +118,19 @@ def _parse(text: str, ctx: ImportContext) -> ParseResult:
 # --- Preview -------------------------------------------------------------------------
 
 
-def import_check(*, program: Program, data: bytes) -> tuple[str, ParseResult]:
+def import_check(*, program: Program, data: bytes, size: int | None = None) -> tuple[str, ParseResult]:
     """Decode and check a file; writes nothing. Raises ValidationFailed for a file that
-    cannot be read at all (encoding, size, rows, header); row problems are in the result."""
-    text = decode_csv(data, max_bytes=settings.CSV_IMPORT_MAX_BYTES)
+    cannot be read at all (encoding, size, rows, header); row problems are in the result.
+    ``size`` is the whole upload's size when ``data`` is only its beginning."""
+    text = decode_csv(data, max_bytes=settings.CSV_IMPORT_MAX_BYTES, size=size)
     return text, _parse(text, _context(program))
 
 
-def import_preview(*, program: Program, uploaded_by: User | None, filename: str, data: bytes) -> ImportJob:
+def import_preview(
+    *, program: Program, uploaded_by: User | None, filename: str, data: bytes, size: int | None = None
+) -> ImportJob:
     """Store a checked upload as a *previewed* job. Participants are not touched."""
-    text, result = import_check(program=program, data=data)
+    text, result = import_check(program=program, data=data, size=size)
     return ImportJob.objects.create(
         organization_id=program.organization_id,
         program=program,
@@ -130,8 +144,14 @@ def import_preview(*, program: Program, uploaded_by: User | None, filename: str,
 
 
 def import_template(*, program: Program) -> str:
-    """The header line of the downloadable template, with the program's question columns."""
-    return ",".join(template_header(list(Question.objects.filter(program=program)))) + "\r\n"
+    """The downloadable template: the header, with the program's question columns, and
+    one example row per role. Cells are formula-safe (question choices are typed by admins)."""
+    questions = list(Question.objects.filter(program=program))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_safe(c) for c in template_header(questions)])
+    writer.writerows([csv_safe(c) for c in row] for row in template_rows(questions))
+    return "\ufeff" + out.getvalue()  # the BOM makes Excel read the file as UTF-8
 
 
 # --- Confirm -------------------------------------------------------------------------
@@ -152,7 +172,7 @@ def _enqueue(job: ImportJob) -> None:
 def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True) -> ImportJob:
     """Queue a valid previewed import; the worker applies it after this transaction commits."""
     _require_admin(job, actor, "confirm")
-    if job.report.get("problems"):
+    if report_problem_count(job.report):
         raise ImportInvalid(job.report)
     now = timezone.now()
     queued = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
@@ -189,7 +209,7 @@ def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
     if not locked.can_retry or not ImportJob.objects.filter(pk=job.pk).exclude(content="").exists():
         raise Conflict(
             "This import cannot be retried: the file no longer fits the program "
-            f"({len(locked.report.get('problems', []))} problem(s) listed). Fix the file and upload it again.",
+            f"({locked.problem_count:,} problem(s) listed). Fix the file and upload it again.",
             code="not_retryable",
         )
     now = timezone.now()
@@ -209,11 +229,17 @@ def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
 
 @transaction.atomic
 def import_submit(
-    *, program: Program, uploaded_by: User, filename: str, data: bytes, send_invitations: bool = True
+    *,
+    program: Program,
+    uploaded_by: User,
+    filename: str,
+    data: bytes,
+    size: int | None = None,
+    send_invitations: bool = True,
 ) -> ImportJob:
     """Preview and confirm in one step (the API): a file with problems stores nothing."""
-    job = import_preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data)
-    if job.report["problems"]:
+    job = import_preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data, size=size)
+    if report_problem_count(job.report):
         transaction.set_rollback(True)
         raise ImportInvalid(job.report)
     return import_confirm(job=job, actor=uploaded_by, send_invitations=send_invitations)

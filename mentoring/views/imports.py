@@ -10,18 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from mentoring.csv_import import human_size
 from mentoring.models import ImportJob, Program
 from mentoring.services import imports as services
 from turazo.core.errors import DomainError
 from turazo.core.tenancy import get_for_org, tenant_view
 
-MAX_MB = f"{settings.CSV_IMPORT_MAX_BYTES / 1024 / 1024:g}"
-
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text=f"UTF-8 encoded, at most {MAX_MB} MB and {settings.CSV_IMPORT_MAX_ROWS:,} rows.",
+        help_text=f"UTF-8 encoded, at most {human_size(settings.CSV_IMPORT_MAX_BYTES)} and "
+        f"{settings.CSV_IMPORT_MAX_ROWS:,} rows.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -43,10 +43,12 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        # One byte past the limit is enough for the service to say the file is too big.
+        # One byte past the limit is enough for the service to refuse; it is told the real size.
         data = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
         try:
-            job = services.import_preview(program=program, uploaded_by=request.user, filename=upload.name, data=data)
+            job = services.import_preview(
+                program=program, uploaded_by=request.user, filename=upload.name, data=data, size=upload.size
+            )
         except DomainError as e:
             form.add_error("file", e.message)
         else:

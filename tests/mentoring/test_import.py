@@ -216,15 +216,34 @@ def test_a_bom_file_is_accepted(admin_client, program):
     assert job.report["problems"] == []
 
 
-def test_one_byte_over_the_size_limit_is_rejected(admin_client, program, settings):
-    data = rows_csv(20)
-    settings.CSV_IMPORT_MAX_BYTES = len(data) - 1
-    response = upload(admin_client, program, data)
+def padded_csv(size: int) -> bytes:
+    """A valid file of exactly ``size`` bytes: rows with long goals, the last one cut to fit."""
+    data = b"email,role,goals\n"
+    person = 0
+    while len(data) < size:
+        row = f"p{person}@acme.test,mentee,".encode()
+        data += row + b"g" * max(0, min(100_000, size - len(data) - len(row) - 1)) + b"\n"
+        person += 1
+    assert len(data) == size
+    return data
+
+
+def test_a_file_over_the_size_limit_is_refused_with_its_real_size(admin_client, program):
+    response = upload(admin_client, program, padded_csv(7_654_321))
     assert response.status_code == 400
-    assert f"The file is {len(data):,} bytes; the limit is {len(data) - 1:,} bytes" in response.content.decode()
+    assert "The file is 7.3 MB; the limit is 5 MB. Split it into smaller files" in response.content.decode()
     assert ImportJob.objects.count() == 0
-    settings.CSV_IMPORT_MAX_BYTES = len(data)
-    assert upload(admin_client, program, data).status_code == 302
+
+
+def test_one_byte_over_the_size_limit_is_refused_and_the_limit_itself_is_accepted(admin_client, program, settings):
+    settings.CSV_IMPORT_INLINE_MAX_BYTES = 6 * 1024 * 1024  # check it here, not in a worker
+    limit = settings.CSV_IMPORT_MAX_BYTES
+    response = upload(admin_client, program, padded_csv(limit + 1))
+    assert response.status_code == 400
+    assert "The file is just over the 5 MB limit." in response.content.decode()
+    assert ImportJob.objects.count() == 0
+    assert upload(admin_client, program, padded_csv(limit)).status_code == 302
+    assert ImportJob.objects.get().total_rows == 53
 
 
 def test_more_rows_than_the_limit_are_rejected(admin_client, program, settings):
@@ -318,15 +337,45 @@ def test_apply_uses_bulk_queries_not_one_per_row(program, hr_admin, django_asser
 # --- Template, progress partial, access -----------------------------------------------------
 
 
-def test_template_csv_has_every_column_and_the_program_questions(admin_client, program):
-    Question.objects.create(organization=program.organization, program=program, key="track", label="Track")
+def test_template_csv_has_every_column_the_program_questions_and_one_example_row_per_role(admin_client, program):
+    Question.objects.create(
+        organization=program.organization, program=program, key="track", label="Track", choices=["Sales", "Tech"]
+    )
     response = admin_client.get(reverse("import-template", args=[program.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="acme-mentoring-2027-participants-template.csv"'
     assert response.content.decode() == (
-        "email,role,full_name,job_title,department,manager_email,seniority,location,timezone,languages,"
+        "\ufeffemail,role,full_name,job_title,department,manager_email,seniority,location,timezone,languages,"
         "work_start,work_end,work_days,goals,skills_wanted,expertise,skills_offered,capacity,q:track\r\n"
+        "ana.mentor@example.com,mentor,Ana Example,Engineering Manager,Engineering,,4,Lisbon,Europe/Lisbon,"
+        "English; Portuguese,09:00,17:30,Mon-Fri,,,Leading a team through its first year; hiring well,"
+        "Hiring; Public speaking,2,Sales\r\n"
+        "ben.mentee@example.com,mentee,Ben Example,Data Analyst,Finance,carla.manager@example.com,2,Berlin,"
+        "Europe/Berlin,English; German,08:30,17:00,Mon-Thu,Grow into a team lead role within a year,"
+        "SQL; Negotiation,,,,Sales\r\n"
     )
+
+
+def test_template_question_choices_that_look_like_formulas_are_neutralised(admin_client, program):
+    Question.objects.create(
+        organization=program.organization,
+        program=program,
+        key="pick",
+        label="Pick",
+        choices=['=HYPERLINK("http://evil.test","x")', "B"],
+    )
+    lines = admin_client.get(reverse("import-template", args=[program.pk])).content.decode().splitlines()
+    assert lines[1].endswith('"\'=HYPERLINK(""http://evil.test"",""x"")"')
+
+
+def test_uploading_the_template_unchanged_says_to_replace_the_example_rows(admin_client, program):
+    template = admin_client.get(reverse("import-template", args=[program.pk])).content
+    upload(admin_client, program, template, name="template.csv")
+    job = ImportJob.objects.get()
+    assert [(p["line"], p["message"]) for p in job.report["problems"]] == [
+        (2, "This is the template's example row; replace it with a real person or delete it."),
+        (3, "This is the template's example row; replace it with a real person or delete it."),
+    ]
 
 
 def test_progress_partial_polls_while_running_and_stops_when_done(admin_client, program, hr_admin):
@@ -415,6 +464,77 @@ def test_week_old_unconfirmed_previews_are_purged_and_others_kept(program):
     assert imports_purge_stale() == 1
     assert set(ImportJob.objects.values_list("pk", flat=True)) == {fresh_preview.pk, old_done.pk}
     assert not ImportJob.objects.filter(pk=old_preview.pk).exists()
+
+
+# --- Files that used to import wrong data or nothing ---------------------------------------------
+
+
+def test_an_unclosed_quote_refuses_the_upload_and_imports_nobody(admin_client, program):
+    data = (
+        b"email,role,goals\n"
+        b"ann@acme.test,mentee,Lead a team\n"
+        b'bob@acme.test,mentee,"Grow into sales\n'
+        b"cat@acme.test,mentee,Negotiation\n"
+        b"dan@acme.test,mentee,Hiring\n"
+        b"eve@acme.test,mentee,SQL\n"
+    )
+    response = upload(admin_client, program, data)
+    assert response.status_code == 400
+    assert (
+        "Line 3: the quote (&quot;) that opens the &#x27;goals&#x27; cell is never closed" in response.content.decode()
+    )
+    assert ImportJob.objects.count() == 0
+    assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize("data", [b"email,role\n", b"\xef\xbb\xbfemail,role,name\r\n\r\n,,\r\n"], ids=["plain", "bom"])
+def test_a_header_only_file_is_refused_on_the_form(admin_client, program, data):
+    response = upload(admin_client, program, data)
+    assert response.status_code == 400
+    assert "The file has no rows, only the header line." in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_renamed_excel_workbook_is_named_as_one(admin_client, program):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    response = upload(admin_client, program, out.getvalue(), name="people.csv")
+    assert response.status_code == 400
+    assert "This is an Excel workbook (.xlsx), not a CSV file." in response.content.decode()
+    assert "NUL" not in response.content.decode()
+
+
+def test_first_and_last_name_columns_import_as_the_full_name_without_a_warning(
+    admin_client, program, django_capture_on_commit_callbacks
+):
+    upload(admin_client, program, b"First Name,Last Name,Work Email,Role\nAna,Lee,ana@acme.test,mentor\n")
+    job = ImportJob.objects.get()
+    page = admin_client.get(reverse("import-detail", args=[program.pk, job.pk])).content.decode()
+    assert "Columns Turazo does not know" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(admin_client, program, job)
+    assert Participant.objects.get().full_name == "Ana Lee"
+
+
+def test_thousands_of_problems_make_a_small_preview_page_and_a_small_job_row(admin_client, program, settings):
+    settings.CSV_IMPORT_INLINE_MAX_BYTES = settings.CSV_IMPORT_MAX_BYTES
+    lines = ["email,role,timezone,seniority,work_start,work_end,work_days,capacity"]
+    lines += [f"bad{i},boss,Mars/X{i},9,25:00,26:00,Funday,0" for i in range(20_000)]
+    upload(admin_client, program, "\n".join(lines).encode())
+    job = ImportJob.objects.get()
+    assert job.problem_count == 160_000
+    assert len(job.report["problems"]) == 200
+    page = admin_client.get(reverse("import-detail", args=[program.pk, job.pk])).content.decode()
+    assert len(page) < 150_000  # 22 MB when every problem was listed
+    assert "The file has 160,000 problems." in page
+    assert "The table lists the first 200; the other 159,800 are not listed" in page
+    assert page.count('<td data-label="Line"') == 200
+    assert 'disabled aria-disabled="true"><i class="bi bi-check-lg" aria-hidden="true"></i> Confirm import' in page
 
 
 # --- Re-importing: the update path is bulk and still all-or-nothing ---------------------------------

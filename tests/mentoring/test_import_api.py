@@ -34,6 +34,7 @@ def test_dry_run_returns_the_full_report_and_stores_nothing(api, program):
         "columns": ["email", "role"],
         "unknown_columns": ["Shoe size"],
         "problems": [{"line": 3, "column": "email", "message": "'bad' is not a valid email address."}],
+        "problem_count": 1,
         "creates": 1,
         "updates": 0,
         "unchanged": 0,
@@ -71,6 +72,7 @@ def test_a_valid_file_is_accepted_202_and_applied_after_commit(api, program, dja
             "columns": ["email", "role", "full_name", "timezone", "skills_wanted", "work_days"],
             "unknown_columns": [],
             "problems": [],
+            "problem_count": 0,
             "creates": 3,
             "updates": 0,
             "unchanged": 0,
@@ -108,6 +110,7 @@ def test_a_file_with_a_bad_row_is_400_with_every_problem_and_nothing_stored(
             "message": "The file has 1 problem; nothing was imported. Fix them in the file and upload it again.",
             "fields": {"file": ["'not-an-email' is not a valid email address."]},
             "problems": [{"line": 999, "column": "email", "message": "'not-an-email' is not a valid email address."}],
+            "problem_count": 1,
         }
     }
     assert callbacks == []
@@ -122,7 +125,9 @@ def test_an_unreadable_file_is_400_with_the_reason(api, program, dry_run):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid_file"
-    assert error["message"].startswith("The file is encoded as UTF-16; Turazo reads UTF-8 only.")
+    assert error["message"].startswith(
+        "The file is encoded as UTF-16 (Excel calls it 'Unicode Text'); Turazo reads UTF-8 only."
+    )
     assert error["fields"] == {"file": [error["message"]]}
 
 
@@ -163,3 +168,31 @@ def test_the_openapi_schema_documents_the_import_endpoints(api):
     assert set(schema["components"]["schemas"][request_schema]["properties"]) == {"file", "dry_run", "send_invitations"}
     get = schema["paths"]["/api/imports/{id}/"]["get"]
     assert get["operationId"] == "imports_retrieve"
+
+
+def test_a_file_with_thousands_of_problems_is_400_with_the_first_200_and_the_count(api, program, settings):
+    settings.CSV_IMPORT_INLINE_MAX_BYTES = settings.CSV_IMPORT_MAX_BYTES
+    data = b"email,role\n" + b"".join(f"bad{i},boss\n".encode() for i in range(5000))
+    response = post_file(api, program.pk, data)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (
+        error["message"]
+        == "The file has 10,000 problems; nothing was imported. Fix them in the file and upload it again."
+    )
+    assert error["problem_count"] == 10_000
+    assert len(error["problems"]) == 200
+    assert error["problems"][-1] == {
+        "line": 101,
+        "column": "role",
+        "message": "'boss' is not a role; write mentor or mentee.",
+    }
+    report = post_file(api, program.pk, data, dry_run=True).json()
+    assert (report["valid"], report["problem_count"], len(report["problems"])) == (False, 10_000, 200)
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_file_over_the_limit_is_400_with_its_real_size(api, program):
+    response = post_file(api, program.pk, b"email,role\n" + b"a@acme.test,mentee\n" * 400_000)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith("The file is 7.2 MB; the limit is 5 MB.")
