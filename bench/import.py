@@ -9,7 +9,7 @@ creates a throw-away organization, program and HR admin, generates a CSV of
 --rows participants (half mentors, half mentees, every column filled), then:
 
 * preview: ``import_preview`` (decode, check every row, store the job), in this
-  process whatever the file's size;
+  process whatever the file's size (the app leaves a file over 1 MB to a worker);
 * commit:  ``import_apply`` in this process (bulk insert + invitations, one transaction);
 * sending: from the commit until the worker has marked every invitation sent
   (emails go to an outbox folder in the temporary folder, never to a mail server);

@@ -341,9 +341,14 @@ class Invitation(TenantModel):
 
 
 class ImportJob(TenantModel):
-    """One CSV upload: validated into a preview, then applied all-or-nothing."""
+    """One CSV upload: validated into a preview, then applied all-or-nothing.
+
+    checking -> previewed -> queued -> running -> done, or failed. A large file starts
+    *checking* (a worker builds the preview); ``updated_at`` is set on every change of
+    status, so a job stuck in a status can be found by its age."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking"
         PREVIEWED = "previewed", "Previewed"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -357,6 +362,9 @@ class ImportJob(TenantModel):
     content_sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     send_invitations = models.BooleanField(default=True)
+    apply_when_valid = models.BooleanField(
+        default=False, help_text="Confirm as soon as the background check finds no problem (API uploads)."
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True, help_text="Preview: problems, columns, creates/updates.")
@@ -382,8 +390,9 @@ class ImportJob(TenantModel):
     @property
     def can_retry(self) -> bool:
         """A failed import can be queued again unless its file no longer fits the
-        program (the file is kept until an import is applied; a failed one applied nothing)."""
-        return self.status == self.Status.FAILED and not self.problem_count
+        program (the file is kept until an import is applied; a failed one applied nothing).
+        Only one that was confirmed: a file the background check refused never was."""
+        return self.status == self.Status.FAILED and self.queued_at is not None and not self.problem_count
 
     @property
     def problem_count(self) -> int:

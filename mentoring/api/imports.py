@@ -21,7 +21,9 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=f"The CSV, UTF-8 (a BOM is fine), at most {human_size(settings.CSV_IMPORT_MAX_BYTES)} "
         f"({settings.CSV_IMPORT_MAX_BYTES:,} bytes) and {settings.CSV_IMPORT_MAX_ROWS:,} rows. Columns as in "
-        "the template; email and role are required."
+        "the template; email and role are required. A file over "
+        f"{human_size(settings.CSV_IMPORT_INLINE_MAX_BYTES)} is checked in the background (202, status "
+        "`checking`)."
     )
     dry_run = serializers.BooleanField(
         default=False, help_text="Only check the file and return the report; nothing is stored."
@@ -96,7 +98,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ImportReportSerializer(allow_null=True))
     def get_report(self, job: ImportJob) -> dict | None:
-        return ImportReportSerializer(job.report).data if job.report else None
+        return ImportReportSerializer(job.report).data if job.report else None  # empty while checking
 
     @extend_schema_field(ImportSummarySerializer(allow_null=True))
     def get_summary(self, job: ImportJob) -> dict | None:
@@ -134,12 +136,18 @@ class ProgramImportView(TenantViewSetMixin, generics.GenericAPIView):
             "and nothing is stored. Otherwise a valid file is queued and applied all-or-nothing in the background: "
             "poll `status_url`. Re-importing a file updates existing participants and never duplicates "
             f"participants or invitations. A file with any problem is rejected whole (400, with the first "
-            f"{PROBLEMS_KEPT} problems and `problem_count`)."
+            f"{PROBLEMS_KEPT} problems and `problem_count`).\n\n"
+            f"A file over {human_size(settings.CSV_IMPORT_INLINE_MAX_BYTES)} is stored and checked in the "
+            "background: the answer is 202 with status `checking`; poll `status_url`. With `dry_run` the job "
+            "ends `previewed` with its report (nothing imported; the stored file is deleted after 7 days); "
+            "otherwise it goes on to `queued` when the file has no problem, or ends `failed` with the report."
         ),
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
             200: OpenApiResponse(ImportReportSerializer, description="dry_run: the report; nothing was stored."),
-            202: OpenApiResponse(ImportJobSerializer, description="Queued: follow status_url."),
+            202: OpenApiResponse(
+                ImportJobSerializer, description="Queued, or a large file being checked: follow status_url."
+            ),
             400: OpenApiResponse(
                 ImportErrorSerializer,
                 description="The file cannot be read (encoding, size, rows, header) or some rows have problems.",
@@ -174,8 +182,10 @@ class ProgramImportView(TenantViewSetMixin, generics.GenericAPIView):
         data = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
         file = {"program": program, "uploaded_by": request.user, "filename": upload.name, "data": data}
         if body.validated_data["dry_run"]:
-            _, result = services.import_check(program=program, data=data, size=upload.size)
-            return Response(ImportReportSerializer(result.report()).data)
+            outcome = services.import_dry_run(**file, size=upload.size)
+            if isinstance(outcome, ImportJob):
+                return self._accepted(request, outcome)
+            return Response(ImportReportSerializer(outcome.report()).data)
         try:
             job = services.import_submit(
                 **file, size=upload.size, send_invitations=body.validated_data["send_invitations"]

@@ -6,6 +6,11 @@ invitations and their emails included: they are outbox jobs of that transaction)
 file is checked again at apply time against the program as it is then, so a
 participant added by hand in between cannot make the import half-apply.
 
+Checking a small file takes a fraction of a second and happens in the request.
+A file over ``CSV_IMPORT_INLINE_MAX_BYTES`` is stored as a *checking* job and
+checked by a worker (``import_preview_complete``), so no upload holds a web
+worker for long; the page and the API poll the job until it is *previewed*.
+
 Progress while the transaction runs
 -----------------------------------
 ``processed_rows`` must move while the import's transaction is still open, but
@@ -58,7 +63,15 @@ from mentoring.models import ImportJob, Membership, Participant, Program, Questi
 from mentoring.profiles import profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
-from turazo.core.jobs import QUEUED_GIVE_UP, Lease, Reaped, enqueue_on_commit, long_job_key, long_jobs_reap
+from turazo.core.jobs import (
+    QUEUED_GIVE_UP,
+    QUEUED_REDISPATCH_AFTER,
+    Lease,
+    Reaped,
+    enqueue_on_commit,
+    long_job_key,
+    long_jobs_reap,
+)
 from turazo.core.models import lock_existing
 
 logger = logging.getLogger(__name__)
@@ -126,21 +139,124 @@ def import_check(*, program: Program, data: bytes, size: int | None = None) -> t
     return text, _parse(text, _context(program))
 
 
+def _checks_inline(*, data: bytes) -> bool:
+    """Whether a file is small enough to check within the request."""
+    return len(data) <= settings.CSV_IMPORT_INLINE_MAX_BYTES
+
+
 def import_preview(
     *, program: Program, uploaded_by: User | None, filename: str, data: bytes, size: int | None = None
 ) -> ImportJob:
-    """Store a checked upload as a *previewed* job. Participants are not touched."""
-    text, result = import_check(program=program, data=data, size=size)
-    return ImportJob.objects.create(
-        organization_id=program.organization_id,
-        program=program,
-        uploaded_by=uploaded_by,
-        filename=(filename or "participants.csv")[:255],
-        content=text,
-        content_sha256=hashlib.sha256(data).hexdigest(),
-        total_rows=result.row_count,
-        report=result.report(),
+    """Store a checked upload as a *previewed* job; a large one is stored as *checking*
+    and checked by a worker after commit. Participants are not touched."""
+    return _preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data, size=size)
+
+
+def _preview(
+    *,
+    program: Program,
+    uploaded_by: User | None,
+    filename: str,
+    data: bytes,
+    size: int | None,
+    apply_when_valid: bool = False,
+    send_invitations: bool = True,
+) -> ImportJob:
+    text = decode_csv(data, max_bytes=settings.CSV_IMPORT_MAX_BYTES, size=size)
+    fields: dict[str, Any] = {
+        "organization_id": program.organization_id,
+        "program": program,
+        "uploaded_by": uploaded_by,
+        "filename": (filename or "participants.csv")[:255],
+        "content": text,
+        "content_sha256": hashlib.sha256(data).hexdigest(),
+        "send_invitations": send_invitations,
+    }
+    if _checks_inline(data=data):
+        result = _parse(text, _context(program))
+        return ImportJob.objects.create(**fields, total_rows=result.row_count, report=result.report())
+    job = ImportJob.objects.create(**fields, status=Status.CHECKING, apply_when_valid=apply_when_valid)
+    _enqueue_check(job)
+    return job
+
+
+def _check_key(job: ImportJob) -> str:
+    # Not long_job_key(job): that one is the apply's, which the check itself may enqueue.
+    return f"{long_job_key(job)}:check"
+
+
+def _enqueue_check(job: ImportJob) -> None:
+    from mentoring.tasks.imports import import_preview_run  # the task module imports this one
+
+    enqueue_on_commit(import_preview_run, job.pk, dedupe_key=_check_key(job))
+
+
+def import_dry_run(
+    *, program: Program, uploaded_by: User, filename: str, data: bytes, size: int | None = None
+) -> ParseResult | ImportJob:
+    """Check a file for the API without importing it: the result at once for a small
+    file (nothing stored), or a *checking* job for a large one, which ends *previewed*."""
+    if _checks_inline(data=data):
+        return import_check(program=program, data=data, size=size)[1]
+    return import_preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data, size=size)
+
+
+@transaction.atomic
+def import_preview_complete(*, job_id: int) -> ImportJob | None:
+    """Check a *checking* job's file (the worker, for large files). Safe to run twice:
+    the check writes nothing, and only a job still *checking* takes its outcome (one
+    conditional UPDATE), so a second run, or one racing the first, changes nothing.
+
+    The job ends *previewed* with its report, or *failed* when the file cannot be read.
+    A job uploaded through the API without dry_run (``apply_when_valid``) is confirmed
+    at once when the file has no problem, and fails with the report when it has some."""
+    job = (
+        ImportJob.objects.select_related("program__organization", "uploaded_by")
+        .filter(pk=job_id, status=Status.CHECKING)
+        .first()
     )
+    if job is None:
+        return None
+    try:
+        result = _parse(job.content, _context(job.program))
+    except ValidationFailed as e:
+        _finish_check(job, status=Status.FAILED, error=e.message, content="")
+        return _reloaded(job)
+    report = result.report()
+    if job.apply_when_valid and not result.ok:
+        error = ImportInvalid(report).message
+        _finish_check(job, status=Status.FAILED, error=error, report=report, total_rows=result.row_count, content="")
+        return _reloaded(job)
+    if not _finish_check(job, status=Status.PREVIEWED, report=report, total_rows=result.row_count):
+        return None
+    if job.apply_when_valid:
+        job.refresh_from_db()
+        try:
+            return import_confirm(job=job, actor=job.uploaded_by, send_invitations=job.send_invitations)
+        except PermissionDenied as e:
+            _fail_preview(job, e.message)
+    return _reloaded(job)
+
+
+def _finish_check(job: ImportJob, *, status: str, **fields: Any) -> bool:
+    now = timezone.now()
+    if status == Status.FAILED:
+        fields["finished_at"] = now
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status=Status.CHECKING).update(status=status, updated_at=now, **fields)
+    )
+
+
+def _fail_preview(job: ImportJob, message: str) -> None:
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
+        status=Status.FAILED, error=message, content="", finished_at=now, updated_at=now
+    )
+
+
+def _reloaded(job: ImportJob) -> ImportJob:
+    job.refresh_from_db()
+    return job
 
 
 def import_template(*, program: Program) -> str:
@@ -168,25 +284,30 @@ def _enqueue(job: ImportJob) -> None:
     enqueue_on_commit(import_run, job.pk, dedupe_key=long_job_key(job))
 
 
+IMPORT_GONE = "This import was deleted meanwhile (with its program, or as an old preview); upload the file again."
+
+
 @transaction.atomic
 def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True) -> ImportJob:
-    """Queue a valid previewed import; the worker applies it after this transaction commits."""
+    """Queue a valid previewed import; the worker applies it after this transaction commits.
+
+    The job is read again under a lock, so what is confirmed is the preview as it is now:
+    a ``job`` read while its file was still being checked cannot slip through."""
     _require_admin(job, actor, "confirm")
-    if report_problem_count(job.report):
-        raise ImportInvalid(job.report)
+    current = lock_existing(ImportJob.objects.defer("content"), pk=job.pk, gone=IMPORT_GONE)
+    if current.status == Status.CHECKING:
+        raise Conflict("The file is still being checked; confirm it once the preview is ready.")
+    if report_problem_count(current.report):
+        raise ImportInvalid(current.report)
+    if current.status != Status.PREVIEWED:
+        raise Conflict(f"This import was already confirmed (it is {current.get_status_display().lower()}).")
     now = timezone.now()
-    queued = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
+    ImportJob.objects.filter(pk=job.pk).update(
         status=Status.QUEUED, send_invitations=send_invitations, queued_at=now, updated_at=now
     )
-    if not queued:
-        job.refresh_from_db(fields=["status"])
-        raise Conflict(f"This import was already confirmed (it is {job.get_status_display().lower()}).")
-    _enqueue(job)
+    _enqueue(current)
     job.refresh_from_db()
     return job
-
-
-IMPORT_GONE = "This import was deleted meanwhile (with its program, or as an old preview); upload the file again."
 
 
 @transaction.atomic
@@ -237,8 +358,19 @@ def import_submit(
     size: int | None = None,
     send_invitations: bool = True,
 ) -> ImportJob:
-    """Preview and confirm in one step (the API): a file with problems stores nothing."""
-    job = import_preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data, size=size)
+    """Preview and confirm in one step (the API): a file with problems stores nothing.
+    A large file is stored *checking*; the worker confirms it if it has no problem."""
+    job = _preview(
+        program=program,
+        uploaded_by=uploaded_by,
+        filename=filename,
+        data=data,
+        size=size,
+        apply_when_valid=True,
+        send_invitations=send_invitations,
+    )
+    if job.status == Status.CHECKING:
+        return job
     if report_problem_count(job.report):
         transaction.set_rollback(True)
         raise ImportInvalid(job.report)
@@ -422,10 +554,13 @@ STALE_PREVIEW_AGE = datetime.timedelta(days=7)
 
 
 def imports_purge_stale(*, now: datetime.datetime | None = None) -> int:
-    """Delete previews nobody confirmed within a week: they hold a whole uploaded
-    file (people's names and emails) that nothing will ever use. Returns how many."""
+    """Delete previews nobody confirmed within a week (and checks that never finished):
+    they hold a whole uploaded file (people's names and emails) that nothing will ever
+    use. Returns how many."""
     cutoff = (now or timezone.now()) - STALE_PREVIEW_AGE
-    deleted, _ = ImportJob.objects.filter(status=ImportJob.Status.PREVIEWED, created_at__lt=cutoff).delete()
+    deleted, _ = ImportJob.objects.filter(
+        status__in=[Status.PREVIEWED, Status.CHECKING], created_at__lt=cutoff
+    ).delete()
     return deleted
 
 
@@ -451,11 +586,43 @@ def _unclaimed_message(job: ImportJob) -> str:
 
 def imports_reap(*, now: datetime.datetime | None = None) -> Reaped:
     """Fail imports whose worker died mid-apply (their lease ran out) and those no
-    worker picked up; publish again the ones still waiting. See ``long_jobs_reap``."""
-    return long_jobs_reap(
+    worker picked up; publish again the ones still waiting. See ``long_jobs_reap``.
+    Checks of large files are looked after the same way, by ``updated_at``."""
+    now = now or timezone.now()
+    reaped = long_jobs_reap(
         model=ImportJob,
         task="mentoring.import_run",
         abandoned_message=_abandoned_message,
         unclaimed_message=_unclaimed_message,
         now=now,
     )
+    _checks_reap(now, reaped)
+    return reaped
+
+
+UNCHECKED = (
+    f"No background worker checked this file within {QUEUED_GIVE_UP.total_seconds() / 60:g} minutes, so it was "
+    "stopped; nothing was imported. Check that the worker is running (an administrator can see it on /health/), "
+    "then upload the file again."
+)
+
+
+def _checks_reap(now: datetime.datetime, reaped: Reaped) -> None:
+    """A check needs no lease: it writes nothing until its last statement, so running it
+    again is always safe. A check still waiting after QUEUED_REDISPATCH_AFTER (its message
+    lost, or its worker died) is published again; after QUEUED_GIVE_UP it fails, and its
+    file is dropped."""
+    with transaction.atomic():
+        waiting = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .defer("content")
+            .filter(status=Status.CHECKING, updated_at__lt=now - QUEUED_REDISPATCH_AFTER)
+        )
+        for job in waiting:
+            if job.updated_at >= now - QUEUED_GIVE_UP:
+                _enqueue_check(job)
+                reaped.redispatched.append(job.pk)
+            elif ImportJob.objects.filter(pk=job.pk, status=Status.CHECKING).update(
+                status=Status.FAILED, error=UNCHECKED, content="", finished_at=now, updated_at=now
+            ):
+                reaped.unclaimed.append(job.pk)

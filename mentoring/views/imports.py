@@ -88,7 +88,7 @@ def import_detail(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
 @require_GET
 @tenant_view(admin=True)
 def import_progress(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
-    """The progress bar (htmx polls it every second), or the whole page without htmx."""
+    """The check or the import in progress (htmx polls it every second), or the whole page without htmx."""
     return _render_detail(request, _job(request, pk, job_id))
 
 

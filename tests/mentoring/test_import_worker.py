@@ -93,3 +93,16 @@ def test_an_import_whose_worker_is_killed_mid_apply_is_failed_by_the_reaper_and_
     assert job.summary == {"created": 20_000, "updated": 0, "unchanged": 0, "invited": 0}
     assert job.error == ""
     assert Participant.objects.filter(program=program).count() == 20_000
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_checks_a_large_upload_into_a_preview(program, hr_admin, settings):
+    settings.CSV_IMPORT_INLINE_MAX_BYTES = 1_000
+    with running_worker():
+        job = services.import_preview(program=program, uploaded_by=hr_admin, filename="a.csv", data=rows_csv(60))
+        assert job.status == "checking"  # autocommit: the check is queued at once
+        wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "previewed")
+    job.refresh_from_db()
+    assert (job.total_rows, job.report["creates"], job.problem_count) == (60, 60, 0)
+    assert Participant.objects.filter(program=program).count() == 0

@@ -70,6 +70,7 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "removed": ("ended", "dash-circle"),
     },
     "import": {
+        "checking": ("progress", "hourglass-split"),
         "previewed": ("attention", "eye"),
         "queued": ("neutral", "hourglass-split"),
         "running": ("progress", "arrow-repeat"),
