@@ -57,9 +57,11 @@ def test_a_large_file_is_checked_in_the_background_and_the_preview_appears_by_it
     )
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("heading", name="Checking the file…")).to_be_visible()
+    expect(page.locator("#import-status")).to_have_text("Checking")
     shot(page, "checking")
 
-    expect(page.get_by_role("heading", name="Preview")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("heading", name="Preview", exact=True)).to_be_visible(timeout=15_000)
+    expect(page.locator("#import-status")).to_have_text("Previewed")  # the header's badge follows
     expect(page.get_by_role("status").filter(has_text="No problems found")).to_be_visible()
     shot(page, "preview")
     page.get_by_role("button", name="Confirm import").click()

@@ -87,6 +87,8 @@ def test_a_large_upload_is_stored_and_the_page_polls_until_the_worker_has_the_pr
     assert "No problems found. Nothing has been saved yet" in partial
     assert "Confirm import</button>" in partial
     assert 'name="csrfmiddlewaretoken"' in partial
+    assert '<span id="import-status" hx-swap-oob="true"><span class="status status-attention">' in partial
+    assert admin_client.get(response["Location"]).content.decode().count('id="import-status"') == 1
     assert Participant.objects.count() == 0
 
 
