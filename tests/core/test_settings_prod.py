@@ -2,29 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-PROD_ENV = {
-    "PATH": os.environ.get("PATH", ""),
-    "DEBUG": "false",
-    "SECRET_KEY": "x" * 20 + "a-real-random-looking-secret-value-0123456789",
-    "ALLOWED_HOSTS": "turazo.example.com",
-    "SITE_URL": "https://turazo.example.com",
-    "DATABASE_URL": "sqlite:////tmp/turazo-deploy-check.sqlite3",
-    "EMAIL_URL": "smtp+tls://user:pass@smtp.example.com:587",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "DJANGO_SETTINGS_MODULE": "turazo.settings",
-}
-
-
-def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+from tests.production import PROD_ENV
+from tests.production import manage as _manage
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
