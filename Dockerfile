@@ -11,4 +11,5 @@ RUN DEBUG=false SECRET_KEY=build-only-build-only-build-only-build-only-build-onl
     python manage.py collectstatic --noinput
 USER turazo
 EXPOSE 8000
-CMD ["gunicorn", "turazo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn as bin/web starts it (settings in turazo/gunicorn_conf.py); CI starts the same script.
+CMD ["bin/web"]

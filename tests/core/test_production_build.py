@@ -13,9 +13,7 @@ def test_production_collectstatic_builds_a_manifest_of_every_static_file(tmp_pat
     result = manage("collectstatic", "--noinput", env=PROD_ENV | {"STATIC_ROOT": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-3000:]
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    vendored = [
-        p.relative_to(ROOT / "static").as_posix() for p in (ROOT / "static").rglob("*") if p.is_file()
-    ]
+    vendored = [p.relative_to(ROOT / "static").as_posix() for p in (ROOT / "static").rglob("*") if p.is_file()]
     assert sorted(name for name in vendored if name not in manifest) == []
     hashed = manifest["vendor/chartjs/chart.umd.min.js"]
     assert (tmp_path / hashed).exists()
