@@ -293,10 +293,35 @@ CSV_IMPORT_INLINE_MAX_BYTES = env.int("CSV_IMPORT_INLINE_MAX_BYTES", default=102
 DATA_UPLOAD_MAX_MEMORY_SIZE = CSV_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = CSV_IMPORT_MAX_BYTES + 1024 * 1024
 
+# Every handler that writes log lines redacts the secrets in URLs (invitation tokens,
+# password-reset and email-confirmation keys): see turazo/core/redaction.py. gunicorn's
+# access and error logs get the same filter from turazo/gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "turazo.core.redaction.RedactSecretsFilter"}},
+    "formatters": {
+        # runserver's request lines, as Django formats them by default
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers on "django" (console in DEBUG, mail_admins) would print
+        # unfiltered copies: its records go to the root handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
