@@ -8,6 +8,7 @@ COPY . .
 # collectstatic needs settings that import cleanly; these values exist only for the build.
 RUN DEBUG=false SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
     EMAIL_URL=consolemail:// DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://localhost:6379/0 \
+    SITE_URL=http://build.invalid \
     python manage.py collectstatic --noinput
 USER turazo
 EXPOSE 8000

@@ -29,8 +29,18 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _INSECURE_DEV_KEY or len(SECRE
         "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-SITE_URL = env.url("SITE_URL", default="http://localhost:8000").geturl().rstrip("/")
+# The public base URL of every link in emails. `make run` (bin/dev) sets it to the address
+# it serves, for the web process and the worker alike; production must say it.
+if not DEBUG and not env.str("SITE_URL", default=""):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off: the public address of the site, used in the links of "
+        "every email (e.g. https://mentoring.example.com)."
+    )
+_site_url = env.url("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = _site_url.geturl().rstrip("/")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", _site_url.hostname or "localhost"] if DEBUG else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [

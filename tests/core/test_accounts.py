@@ -15,10 +15,11 @@ PASSWORD = "a-long-Secret-phrase-42"
 
 
 def _confirmation_link(message) -> str:
-    return re.search(r"http://[^\s]+/accounts/confirm-email/[^\s]+/", message.body).group(0)
+    return re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", message.body).group(0)
 
 
-def test_signup_sends_verification_email_with_absolute_link(client):
+def test_signup_sends_verification_email_with_absolute_link(client, settings):
+    settings.SITE_URL = "https://mentoring.acme.test"
     response = client.post(
         "/accounts/signup/", {"email": "New.Person@Example.com", "password1": PASSWORD, "password2": PASSWORD}
     )
@@ -27,12 +28,12 @@ def test_signup_sends_verification_email_with_absolute_link(client):
     assert user.email == "new.person@example.com"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.com"]
-    assert _confirmation_link(mail.outbox[0]).startswith("http://localhost:8000/accounts/confirm-email/")
+    assert _confirmation_link(mail.outbox[0]).startswith("https://mentoring.acme.test/accounts/confirm-email/")
 
 
-def test_confirmation_link_needs_a_post_so_mail_scanners_do_not_confirm(client):
+def test_confirmation_link_needs_a_post_so_mail_scanners_do_not_confirm(client, settings):
     client.post("/accounts/signup/", {"email": "a@example.com", "password1": PASSWORD, "password2": PASSWORD})
-    path = _confirmation_link(mail.outbox[0]).replace("http://localhost:8000", "")
+    path = _confirmation_link(mail.outbox[0]).replace(settings.SITE_URL, "")
     for _ in range(3):
         assert client.get(path).status_code == 200
     assert not EmailAddress.objects.get(email="a@example.com").verified
@@ -60,11 +61,12 @@ def test_signup_with_an_existing_email_in_other_case_is_refused(client):
     assert User.objects.filter(email__iexact="taken@example.com").count() == 1
 
 
-def test_password_reset_email_has_absolute_link(client):
+def test_password_reset_email_has_absolute_link(client, settings):
+    settings.SITE_URL = "https://mentoring.acme.test"
     UserFactory(email="forgot@example.com")
     client.post("/accounts/password/reset/", {"email": "forgot@example.com"})
     assert len(mail.outbox) == 1
-    assert "http://localhost:8000/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "https://mentoring.acme.test/accounts/password/reset/key/" in mail.outbox[0].body
 
 
 def test_failed_logins_are_rate_limited(client):

@@ -31,3 +31,15 @@ def test_production_requires_an_email_url():
 def test_production_requires_a_shared_cache_for_rate_limits():
     env = {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"}
     assert "REDIS_URL must be set" in _manage("check", env=env).stderr
+
+
+def test_production_requires_the_public_site_url_for_email_links():
+    env = {k: v for k, v in PROD_ENV.items() if k != "SITE_URL"}
+    assert "SITE_URL must be set" in _manage("check", env=env).stderr
+
+
+def test_the_embedded_default_links_to_the_origin_the_readme_opens(tmp_path):
+    env = {"PATH": PROD_ENV["PATH"], "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "turazo.settings"}
+    env["TURAZO_VAR_DIR"] = str(tmp_path)
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", env=env)
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000"
