@@ -28,13 +28,10 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## Web server + Celery worker + beat. Ctrl-C stops all three.
+## Web server + Celery worker + beat (bin/dev): email links point at ADDR (or SITE_URL
+## when set). Ctrl-C stops all three within seconds.
 run: seed
-	@echo "Turazo on http://$(ADDR)/  (emails: http://$(ADDR)/dev/outbox/ ; API docs: http://$(ADDR)/api/docs/)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A turazo worker --loglevel=INFO --concurrency=2 & \
-	$(VENV)/bin/celery -A turazo beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(ADDR)
+	@$(PY) bin/dev $(ADDR)
 
 ## The whole test suite. Uses DATABASE_URL when set (CI: Postgres), SQLite otherwise.
 test: install-dev
