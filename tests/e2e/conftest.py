@@ -42,7 +42,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, settings, tmp_path, live_server):
+def page_errors() -> list[str]:
+    """What the page's console reported against the Content-Security-Policy, and uncaught errors."""
+    return []
+
+
+@pytest.fixture
+def page(browser, settings, tmp_path, live_server, page_errors):
     """A fresh browser context in Lisbon's time zone, with emails going to the outbox page."""
     settings.EMAIL_BACKEND = "turazo.core.outbox.OutboxBackend"
     settings.OUTBOX_DIR = tmp_path / "outbox"
@@ -51,8 +57,13 @@ def page(browser, settings, tmp_path, live_server):
     context = browser.new_context(timezone_id="Europe/Lisbon", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Every page runs under the site's Content-Security-Policy: anything it refuses
+    # (an inline script or handler, a <style>, a foreign origin) fails the test.
+    page.on("console", lambda m: page_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: page_errors.append(f"uncaught: {e}"))
     yield page
     context.close()
+    assert page_errors == [], "The page broke under the Content-Security-Policy or raised:\n" + "\n".join(page_errors)
 
 
 @pytest.fixture

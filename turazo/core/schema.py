@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
 from django.views import View
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 ERROR_COMPONENT = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
@@ -104,9 +107,18 @@ class _PlainOptions:
         return View.options(self, request, *args, **kwargs)
 
 
-class SwaggerView(_PlainOptions, SpectacularSwaggerView):
+# The docs pages (drf-spectacular-sidecar's Swagger UI and ReDoc) under the site's
+# Content-Security-Policy: Swagger UI loads its start-up script from a URL (the split
+# view) instead of an inline <script>; ReDoc's template (templates/drf_spectacular/)
+# starts it with no inline script and no Google Fonts. ReDoc writes its styles as
+# <style> elements and searches in a blob: worker, which its page alone allows; scripts
+# stay limited to this site on both.
+
+
+class SwaggerView(_PlainOptions, SpectacularSwaggerSplitView):
     tenant_exempt = "the API documentation page; no tenant data"
 
 
+@method_decorator(csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]}), name="dispatch")
 class RedocView(_PlainOptions, SpectacularRedocView):
     tenant_exempt = "the API documentation page; no tenant data"
