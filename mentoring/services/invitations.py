@@ -481,8 +481,18 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
 
 
 @transaction.atomic
-def invitation_decline(*, token: str) -> Invitation:
+def invitation_decline(*, token: str, user: User | None = None) -> Invitation:
+    """Decline by token. Anyone holding the link may decline it when signed out (the
+    link went to the invitee's mailbox); someone signed in with another account may
+    not: that is a shared computer or the wrong account, not the invitee's answer."""
     invitation = _lock_answerable(token)
+    participant = invitation.participant
+    if user is not None and not invitation_email_matches(invitation=invitation, user=user):
+        raise PermissionDenied(
+            f"This invitation is for {participant.email}, but you are signed in as {user.email}. "
+            "Sign out and open the link again to answer it.",
+            code="wrong_account",
+        )
     now = timezone.now()
     moved = Invitation.objects.filter(pk=invitation.pk, status__in=Invitation.LIVE, expires_at__gt=now).update(
         status=Status.DECLINED, responded_at=now, updated_at=now

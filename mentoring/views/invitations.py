@@ -102,11 +102,16 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         action = request.POST.get("action")
         if action == "decline":
             try:
-                invitation = services.invitation_decline(token=token)
+                invitation = services.invitation_decline(
+                    token=token, user=user if user.is_authenticated else None
+                )
+            except PermissionDenied as e:
+                status, error = 403, e.message
             except Conflict as e:
                 return _answer_error(request, token, e)
-            return render(request, "mentoring/invitations/declined.html", {"invitation": invitation})
-        if action != "accept":
+            else:
+                return render(request, "mentoring/invitations/declined.html", {"invitation": invitation})
+        elif action != "accept":
             status, error = 400, "Choose Accept or Decline."
         elif not user.is_authenticated:
             if services.invitation_account_unclaimed(invitation=invitation):

@@ -236,6 +236,29 @@ def test_signed_in_as_someone_else_the_page_says_whom_the_invitation_is_for(clie
     assert _snapshot() == before
 
 
+def test_signed_in_as_someone_else_they_cannot_decline_the_invitation(client, sent, mentee):
+    """A shared computer or the wrong account: not the invitee's answer."""
+    client.force_login(mentee)
+    page = client.get(_url(sent[1])).content.decode()
+    assert 'value="decline"' not in page
+    before = _snapshot()
+    response = client.post(_url(sent[1]), {"action": "decline"})
+    assert response.status_code == 403
+    assert (
+        "This invitation is for nina@acme.test, but you are signed in as mentee@acme.test. "
+        "Sign out and open the link again to answer it." in response.content.decode()
+    )
+    assert _snapshot() == before
+
+
+def test_signed_in_with_the_invited_address_they_can_decline(client, sent):
+    client.force_login(UserFactory(email="nina@acme.test"))
+    response = client.post(_url(sent[1]), {"action": "decline"})
+    assert response.status_code == 200
+    sent[0].refresh_from_db()
+    assert sent[0].status == "declined"
+
+
 def test_decline_is_recorded_and_a_second_click_says_so(client, sent):
     invitation, token = sent
     response = client.post(_url(token), {"action": "decline"})

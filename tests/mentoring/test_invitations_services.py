@@ -181,6 +181,17 @@ def test_accept_with_another_account_is_refused_and_changes_nothing(invitee):
     assert invitation.status == "sent" and not Membership.objects.filter(user=stranger).exists()
 
 
+def test_decline_with_another_account_is_refused_and_changes_nothing(invitee):
+    stranger = UserFactory(email="someone.else@acme.test")
+    invitation, token = _live(invitee)
+    with pytest.raises(PermissionDenied, match="is for new.mentee@acme.test, but you are signed in as someone.else"):
+        invitation_decline(token=token, user=stranger)
+    invitation.refresh_from_db()
+    invitee.refresh_from_db()
+    assert invitation.status == "sent"
+    assert invitee.status == "invited"
+
+
 def test_a_second_accept_says_it_was_already_accepted(invitee):
     user = UserFactory(email="new.mentee@acme.test")
     _, token = _live(invitee)
