@@ -243,17 +243,33 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 
 # --- REST API ----------------------------------------------------------------------
+# Set when a proxy in front terminates TLS: it sends X-Forwarded-Proto and X-Forwarded-For.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: DRF answers with the first class's challenge (WWW-Authenticate:
+        # Token), so a missing or invalid token gets 401, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "turazo.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "600/min"},
+    # Counted in the shared cache (Redis in production), per user, and per address for
+    # requests without credentials.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_LIMIT", default="600/min"),
+        "anon": env.str("API_ANONYMOUS_RATE_LIMIT", default="60/min"),
+    },
+    # The client's address: the proxy's last X-Forwarded-For entry behind one, else the
+    # connection's (never a header the client could set).
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Turazo API",
@@ -290,7 +306,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env.bool("BEHIND_PROXY", default=False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
