@@ -8,6 +8,7 @@ and must provide ``SECRET_KEY``, ``DATABASE_URL``, ``CELERY_BROKER_URL``...
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import environ
@@ -25,11 +26,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 _INSECURE_DEV_KEY = "django-insecure-turazo-embedded-default-only"
+# Values people copy and forget to change (.env.example's among them) are no secret.
+_PLACEHOLDER_KEY = re.compile(r"change[-_ ]?me|replace[-_ ]?me|your[-_ ]?secret|secret[-_ ]?key|django-insecure", re.I)
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_DEV_KEY if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _INSECURE_DEV_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or _PLACEHOLDER_KEY.search(SECRET_KEY)):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
-        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off, not a "
+        "placeholder such as the one in .env.example (generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 
 # The public base URL of every link in emails. `make run` (bin/dev) sets it to the address

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.production import PROD_ENV
+from tests.production import PROD_ENV, ROOT
 from tests.production import manage as _manage
 
 
@@ -43,3 +43,15 @@ def test_the_embedded_default_links_to_the_origin_the_readme_opens(tmp_path):
     env["TURAZO_VAR_DIR"] = str(tmp_path)
     result = _manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", env=env)
     assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000"
+
+
+def test_production_refuses_the_placeholder_key_of_env_example():
+    example = (ROOT / ".env.example").read_text()
+    placeholder = next(line.split("=", 1)[1] for line in example.splitlines() if line.startswith("SECRET_KEY="))
+    result = _manage("check", env=PROD_ENV | {"SECRET_KEY": placeholder})
+    assert result.returncode != 0
+    assert "not a placeholder such as the one in .env.example" in result.stderr
+
+
+def test_production_refuses_a_long_key_of_few_characters():
+    assert "SECRET_KEY must be set" in _manage("check", env=PROD_ENV | {"SECRET_KEY": "ab" * 30}).stderr
