@@ -5,6 +5,7 @@ import time
 import pytest
 from django.core import mail
 
+from tests.mentoring.factories import UserFactory
 from tests.worker import running_worker
 from turazo.core.models import Heartbeat
 from turazo.core.tasks import heartbeat
@@ -35,6 +36,29 @@ def test_outbox_rejects_unknown_or_crafted_message_ids(client, settings, tmp_pat
 def test_outbox_page_is_off_without_the_outbox_backend(client, settings):
     settings.OUTBOX_ENABLED = False
     assert client.get("/dev/outbox/").status_code == 404
+
+
+@pytest.mark.parametrize("address", ["192.168.1.20", "10.0.0.7", "2001:db8::1"])
+def test_outbox_refuses_requests_from_other_machines(client, settings, tmp_path, address):
+    """make run ADDR=0.0.0.0:8000 serves the LAN: the outbox and its links stay on this machine."""
+    settings.OUTBOX_DIR = tmp_path
+    response = client.get("/dev/outbox/", REMOTE_ADDR=address)
+    assert response.status_code == 403
+    assert "opens only on the machine that runs Turazo" in response.content.decode()
+    assert 'href="/dev/outbox/"' not in client.get("/accounts/login/", REMOTE_ADDR=address).content.decode()
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1"])
+def test_outbox_opens_for_this_machine(client, settings, tmp_path, address):
+    settings.OUTBOX_DIR = tmp_path
+    assert client.get("/dev/outbox/", REMOTE_ADDR=address).status_code == 200
+    assert 'href="/dev/outbox/"' in client.get("/accounts/login/", REMOTE_ADDR=address).content.decode()
+
+
+def test_outbox_opens_for_a_superuser_from_elsewhere(client, settings, tmp_path):
+    settings.OUTBOX_DIR = tmp_path
+    client.force_login(UserFactory(email="root@example.com", is_superuser=True, is_staff=True))
+    assert client.get("/dev/outbox/", REMOTE_ADDR="192.168.1.20").status_code == 200
 
 
 def test_heartbeat_task_is_idempotent():

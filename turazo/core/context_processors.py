@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from turazo.core.outbox import outbox_allowed
 from turazo.core.roles import roles_for
 
 
@@ -20,5 +20,5 @@ def shell(request: HttpRequest) -> dict:
             else []
         ),
         "timezone_name": getattr(request, "timezone_name", "UTC"),
-        "outbox_enabled": settings.OUTBOX_ENABLED,
+        "outbox_enabled": outbox_allowed(request),
     }

@@ -1,12 +1,17 @@
 """Embedded-default email: every message is written to OUTBOX_DIR as an .eml file,
 and a DEBUG-only page lists them with clickable links, so a newcomer can follow
 invitation and verification emails without a mail server.
+
+The page shows every link of every email (invitation tokens, password resets), so it
+answers only requests from this machine, or a signed-in superuser: ``make run
+ADDR=0.0.0.0:8000`` must not hand the whole LAN everyone's links.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
 import re
 import uuid
 from dataclasses import dataclass
@@ -74,10 +79,24 @@ def read_outbox(limit: int = 200) -> list[OutboxMessage]:
     return [_read(p) for p in sorted(outbox.glob("*.eml"), reverse=True)[:limit]]
 
 
+def _from_this_machine(request: HttpRequest) -> bool:
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def outbox_allowed(request: HttpRequest) -> bool:
+    """The outbox is on (DEBUG, outbox backend) and this request may read it."""
+    return settings.OUTBOX_ENABLED and (_from_this_machine(request) or request.user.is_superuser)
+
+
 @tenant_exempt("DEBUG-only developer outbox; lists emails this install sent")
 def outbox_view(request: HttpRequest, message_id: str | None = None) -> HttpResponse:
     if not settings.OUTBOX_ENABLED:
         raise Http404("The outbox is only available in the embedded default (DEBUG).")
+    if not outbox_allowed(request):
+        return render(request, "core/outbox_forbidden.html", status=403)
     messages = read_outbox()
     selected = None
     if message_id:
