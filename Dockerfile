@@ -10,6 +10,8 @@ RUN DEBUG=false SECRET_KEY=build-only-build-only-build-only-build-only-build-onl
     EMAIL_URL=consolemail:// DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://localhost:6379/0 \
     SITE_URL=http://build.invalid \
     python manage.py collectstatic --noinput
+# Runtime state (beat schedule, embedded-default files) lives in var/, writable by the app user.
+RUN mkdir -p var && chown turazo:turazo var
 USER turazo
 EXPOSE 8000
 # gunicorn as bin/web starts it (settings in turazo/gunicorn_conf.py); CI starts the same script.
