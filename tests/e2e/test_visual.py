@@ -4,17 +4,15 @@ violation in any of the three."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from matching.services import match_run_create, match_run_execute
 from mentoring.models import Participant, Program, User
+from tests.e2e.axe import inject_axe
 from tests.e2e.conftest import SCREENSHOTS
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MODES = {
     "light": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"},
@@ -42,7 +40,7 @@ def _sign_in(page, base: str, email: str) -> None:
 
 
 def _serious(page) -> list[str]:
-    page.add_script_tag(content=AXE)
+    inject_axe(page)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(n['target'][0] for n in v['nodes'][:3])}"
