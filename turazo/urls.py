@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from turazo.core.action_links import action_link_view
 from turazo.core.api import api_not_found
 from turazo.core.health import TurazoHealthView
 from turazo.core.outbox import outbox_view
@@ -22,6 +23,8 @@ api_urlpatterns = [
 urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("matching.urls")),
+    # Every email action link (GET shows a confirmation page, POST acts once).
+    path("links/<str:token>/", action_link_view, name="action-link"),
     path("accounts/", include("allauth.urls")),
     path("api/", include(api_urlpatterns)),
     path("health/", TurazoHealthView.as_view(), name="health"),

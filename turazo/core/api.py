@@ -46,7 +46,8 @@ class LocalTimeField(serializers.TimeField):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response(
-            {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}, status=exc.status_code
+            {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields, **exc.extra}},
+            status=exc.status_code,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")

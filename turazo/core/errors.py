@@ -11,6 +11,8 @@ class DomainError(Exception):
 
     status_code = 400
     code = "invalid"
+    #: More keys for the API's error object (e.g. the next free slots after a conflict).
+    extra: dict = {}  # replaced per instance, never mutated
 
     def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
         super().__init__(message)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -119,3 +122,44 @@ class Job(models.Model):
     def __str__(self) -> str:
         state = "started" if self.started_at else "dispatched" if self.dispatched_at else "waiting"
         return f"Job #{self.pk} {self.task} ({state})"
+
+
+class ActionLink(models.Model):
+    """A single-use, expiring link in an email that lets its recipient act on one object
+    (cancel a session, accept a request...). See turazo/core/action_links.py.
+
+    Only the SHA-256 of the token is stored: the raw token exists only in the email.
+    ``outcome`` records what the link did, so a second click can say so.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=60, help_text="Which handler acts on the link, e.g. session.cancel.")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True, help_text="What the link did, shown on a second click.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"], name="actionlink_target")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True) | ~models.Q(outcome=""), name="actionlink_used_has_outcome"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link for {self.target_type_id}:{self.target_id}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
