@@ -244,6 +244,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "jobs-prune": {"task": "turazo.core.jobs_prune", "schedule": 60 * 60.0},
     "imports-reap": {"task": "mentoring.imports_reap", "schedule": 60.0},
     "match-runs-reap": {"task": "matching.match_runs_reap", "schedule": 60.0},
+    # Reminders and feedback requests are rows claimed every minute, never broker ETAs.
+    "scheduling-reminders": {"task": "scheduling.reminders_dispatch", "schedule": 60.0},
 }
 
 # --- REST API ----------------------------------------------------------------------
@@ -353,6 +355,8 @@ if not SECURE_SSL_REDIRECT:
 
 # --- Product settings ---------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Sessions get a room on this Jitsi Meet server unless the organization or the mentor sets a link.
+VIDEO_JITSI_URL = env.url("VIDEO_JITSI_URL", default="https://meet.jit.si").geturl().rstrip("/")
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 CSV_IMPORT_MAX_ROWS = env.int("CSV_IMPORT_MAX_ROWS", default=20_000)
 # Files up to this size are checked within the upload request; larger ones by a worker.

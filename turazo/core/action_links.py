@@ -73,9 +73,7 @@ def action_link_url(token: str) -> str:
     return settings.SITE_URL + reverse("action-link", args=[token])
 
 
-def action_link_issue(
-    *, purpose: str, target: models.Model, recipient: Any | None, expires_at: datetime
-) -> IssuedLink:
+def action_link_issue(*, purpose: str, target: models.Model, recipient: Any | None, expires_at: datetime) -> IssuedLink:
     """Create a link for ``recipient`` to act on ``target``; the raw token is only returned."""
     if purpose not in _HANDLERS:
         raise ValueError(f"No action handler is registered for purpose {purpose!r}.")

@@ -1,0 +1,119 @@
+"""Reschedule and cancel from the email (action links, see turazo/core/action_links.py).
+
+The links act as the person the email was sent to, until the session starts. Opening one
+shows a page (a slot picker, or the cancellation to confirm); only the POST from that page
+changes anything, once.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from scheduling.emails import CANCEL, RESCHEDULE
+from scheduling.models import Session
+from scheduling.selectors import SESSION_JOINS
+from scheduling.services.availability import participant_zone
+from scheduling.services.sessions import MAX_NOTE, session_cancel, session_reschedule
+from scheduling.views.picker import picker_context
+from scheduling.week import human, parse_start, viewer_zone
+from turazo.core.action_links import ActionHandler, register
+from turazo.core.errors import ValidationFailed
+from turazo.core.models import ActionLink
+
+
+def when(session: Session, zone: str) -> str:
+    return f"{human(session.start, zone)} ({zone})"
+
+
+def _by(user, link: ActionLink) -> str:
+    if user is None:
+        return ""
+    return " by you" if user.pk == link.recipient_id else f" by {user.get_full_name()}"
+
+
+class _SessionLink(ActionHandler):
+    closed_title = "This session can no longer be changed from this link"
+
+    def get_target_queryset(self):
+        return Session.objects.select_related(*SESSION_JOINS)
+
+    def closed_message(self, link: ActionLink, session: Session) -> str | None:
+        if session.role_of(link.recipient) is None:
+            return "This link is not valid for this session any more."
+        if session.status == Session.Status.CANCELLED:
+            zone = self._zone(link, session)
+            when_cancelled = timezone.localtime(session.cancelled_at, ZoneInfo(zone))
+            return (
+                f"This session was already cancelled{_by(session.cancelled_by, link)} "
+                f"on {human(when_cancelled)} ({zone})."
+            )
+        if session.status != Session.Status.SCHEDULED or session.has_started():
+            return "This session has already started, so it can no longer be rescheduled or cancelled."
+        return None
+
+    def _zone(self, link: ActionLink, session: Session) -> str:
+        me = session.mentor if session.role_of(link.recipient) == "mentor" else session.mentee
+        return participant_zone(me)
+
+    def base_context(self, link: ActionLink, session: Session) -> dict:
+        role = session.role_of(link.recipient)
+        me, other = (session.mentor, session.mentee) if role == "mentor" else (session.mentee, session.mentor)
+        return {"session": session, "me": me, "other": other, "role": role, "other_zone": participant_zone(other)}
+
+
+@register
+class SessionRescheduleLink(_SessionLink):
+    purpose = RESCHEDULE
+    template_name = "scheduling/links/reschedule.html"
+
+    def get_context(self, request: HttpRequest, link: ActionLink, session: Session) -> dict:
+        context = self.base_context(link, session)
+        context.update(
+            picker_context(
+                request,
+                mentorship=session.mentorship,
+                other=context["other"],
+                exclude_session=session,
+                action_url=request.path,
+            )
+        )
+        return context
+
+    def perform(self, request: HttpRequest, link: ActionLink, session: Session) -> str:
+        start = parse_start(request.POST.get("start"))
+        if start is None:
+            raise ValidationFailed("Pick one of the free times first.", fields={"start": ["Pick a time."]})
+        note = request.POST.get("note", "")[: MAX_NOTE + 1]
+        session = session_reschedule(session=session, start=start, actor=link.recipient, note=note)
+        zone = viewer_zone(request)
+        other = session.mentee if session.role_of(link.recipient) == "mentor" else session.mentor
+        return (
+            f"You moved your session with {other.display_name} to {when(session, zone)}. "
+            f"{other.display_name} gets an updated calendar invite."
+        )
+
+
+@register
+class SessionCancelLink(_SessionLink):
+    purpose = CANCEL
+    template_name = "scheduling/links/cancel.html"
+
+    def get_context(self, request: HttpRequest, link: ActionLink, session: Session) -> dict:
+        context = self.base_context(link, session)
+        context["zone"] = viewer_zone(request)
+        return context
+
+    def perform(self, request: HttpRequest, link: ActionLink, session: Session) -> str:
+        reason = request.POST.get("reason", "")[: MAX_NOTE + 1]
+        session = session_cancel(session=session, actor=link.recipient, reason=reason)
+        zone = viewer_zone(request)
+        other = session.mentee if session.role_of(link.recipient) == "mentor" else session.mentor
+        late = (
+            " It was inside the program's notice period, so it is marked as a late cancellation."
+            if session.late_cancellation
+            else ""
+        )
+        return f"You cancelled your session with {other.display_name} on {when(session, zone)}. {other.display_name} has been told.{late}"
