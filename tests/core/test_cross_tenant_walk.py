@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
+from scheduling.models import Session
 
 ID = 777
 SKIP_PREFIXES = ("admin/", "accounts/", "dev/", "api/schema", "api/docs", "api/redoc")
@@ -64,7 +65,14 @@ def acme(program, hr_admin):
     UnmatchedMentee.objects.create(pk=ID, organization=org, run=run, mentee=mentor, code="no_mentors", reason="x")
     PairRule.objects.create(pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, kind="pin")
     Suggestion.objects.create(pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, rank=1, score=50)
-    Mentorship.objects.create(pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, source="admin")
+    pair = Mentorship.objects.create(
+        pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, source="admin"
+    )
+    Session.objects.create(
+        pk=ID, organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee,
+        start="2099-01-05T09:00Z", end="2099-01-05T10:00Z", video_url="https://meet.jit.si/x",
+        video_room="x", calendar_uid="walk@test",
+    )  # fmt: skip
     return program
 
 
