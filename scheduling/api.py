@@ -88,7 +88,7 @@ class SlotSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
 
 
-class PersonSerializer(serializers.Serializer):
+class SessionPersonSerializer(serializers.Serializer):
     participant = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="display_name")
     email = serializers.SerializerMethodField()
@@ -105,8 +105,8 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    mentor = PersonSerializer(read_only=True)
-    mentee = PersonSerializer(read_only=True)
+    mentor = SessionPersonSerializer(read_only=True)
+    mentee = SessionPersonSerializer(read_only=True)
     my_role = serializers.SerializerMethodField()
     feedback = serializers.SerializerMethodField()
 

@@ -80,7 +80,9 @@ def _context(session: Session, participant, *, links: bool, now: datetime) -> di
     return context
 
 
-def _build(template: str, context: dict, to: str, calendar: CalendarPart | None, connection) -> EmailMultiAlternatives:
+def _build(
+    template: str, context: dict, to: str, calendar: CalendarPart | None, connection, headers: dict | None = None
+) -> EmailMultiAlternatives:
     with timezone.override(ZoneInfo(context["zone"])):
         return notification_build(
             template=template,
@@ -89,6 +91,7 @@ def _build(template: str, context: dict, to: str, calendar: CalendarPart | None,
             recipient=context["person"],
             calendar=calendar,
             connection=connection,
+            headers=headers,
         )
 
 
@@ -109,7 +112,8 @@ def invite_message(
     else:
         calendar = CalendarPart("REQUEST", ics.invite_request(event, stamp=now))
         template = "scheduling/session_booked" if first else "scheduling/session_moved"
-    return _build(template, context, _person_email(participant), calendar, connection)
+    headers = {"X-Turazo-Session": f"{session.pk}/{session.sequence}"}
+    return _build(template, context, _person_email(participant), calendar, connection, headers)
 
 
 def reminder_message(reminder: Reminder, *, connection=None, now: datetime | None = None) -> EmailMultiAlternatives:
@@ -123,4 +127,6 @@ def reminder_message(reminder: Reminder, *, connection=None, now: datetime | Non
     if feedback:
         context["feedback_url"] = absolute_url(reverse("session-feedback", args=[session.pk]))
     template = "scheduling/feedback_request" if feedback else "scheduling/reminder"
-    return _build(template, context, reminder.recipient.email, None, connection)
+    # The header names the row, so a duplicate could be traced (tests count them).
+    headers = {"X-Turazo-Reminder": str(reminder.pk)}
+    return _build(template, context, reminder.recipient.email, None, connection, headers)

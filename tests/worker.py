@@ -45,11 +45,14 @@ class Worker:
 
 
 @contextmanager
-def running_worker(*, beat: bool = False):
+def running_worker(*, beat: bool = False, queue: str | None = None, name: str = "", var_dir: str | None = None):
     """A worker on its own queue (so no other worker on this Redis steals tasks),
     reading and writing the test database. Yields a ``Worker``; tasks this process
-    sends go to its queue while the block runs."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    sends go to its queue while the block runs.
+
+    Pass the ``queue`` of a running worker (and another ``name``) to start a second
+    worker on the same queue; ``var_dir`` shares one outbox folder between workers."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     broker = os.environ.get("CELERY_BROKER_URL") or os.environ["REDIS_URL"]
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "turazo.settings",
@@ -57,9 +60,10 @@ def running_worker(*, beat: bool = False):
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": broker,
         "CELERY_QUEUE": queue,
-        "TURAZO_VAR_DIR": tempfile.mkdtemp(prefix="turazo-worker-"),
+        "TURAZO_VAR_DIR": var_dir or tempfile.mkdtemp(prefix="turazo-worker-"),
     }
-    hostname = f"{queue}@localhost"
+    env.pop("EMAIL_URL", None)  # emails go to the outbox folder under TURAZO_VAR_DIR
+    hostname = f"{queue}{name}@localhost"
     cmd = [
         sys.executable,
         "-m",
