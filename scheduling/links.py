@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from scheduling.emails import CANCEL, RESCHEDULE
+from scheduling.forms import RescheduleForm
 from scheduling.models import Session
 from scheduling.selectors import SESSION_JOINS
 from scheduling.services.availability import participant_zone
@@ -80,6 +81,8 @@ class SessionRescheduleLink(_SessionLink):
                 action_url=request.path,
             )
         )
+        context["form"] = RescheduleForm(request.POST or None)
+        context["mode"] = "reschedule"
         return context
 
     def perform(self, request: HttpRequest, link: ActionLink, session: Session) -> str:

@@ -70,6 +70,7 @@ def _day_context(availability: Availability, weekday: int, viewer: str, rows=Non
         "error": error,
         "availability": availability,
         "can_add": len(rows) < MAX_ROWS,
+        "viewer_zone": viewer,
     }
 
 
@@ -145,7 +146,8 @@ def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def availability_day(request: HttpRequest, pk: int, weekday: int) -> HttpResponse:
     """One weekday's intervals (htmx: the row; otherwise back to the page).
 
-    ``action=save`` saves the posted intervals; ``remove=<n>`` saves without the n-th;
+    ``action=save`` saves the posted intervals; ``drop=<n>`` saves without the n-th (not
+    "remove": a form control of that name would hide ``form.remove()`` from htmx);
     ``action=add`` shows one more empty interval (saved with the next Save);
     ``action=copy`` saves these intervals on every weekday Monday to Friday."""
     participant, availability = _availability(request, pk)
@@ -153,9 +155,9 @@ def availability_day(request: HttpRequest, pk: int, weekday: int) -> HttpRespons
         return HttpResponse("Weekdays are 0 (Monday) to 6 (Sunday).", status=404)
     rows, problems = _posted_rows(request)
     action = request.POST.get("action", "save")
-    remove = request.POST.get("remove")
-    if remove is not None and remove.isdigit() and int(remove) < len(rows):
-        rows.pop(int(remove))
+    drop = request.POST.get("drop")
+    if drop is not None and drop.isdigit() and int(drop) < len(rows):
+        rows.pop(int(drop))
         action = "save"
     error, status = None, 200
     if action == "add":

@@ -58,9 +58,7 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     context = picker_context(request, mentorship=mentorship, other=other, action_url=request.path)
-    context.update(
-        {"other": other, "form": form, "error": error, "mode": "book", "next_slots": getattr(error, "next_slots", ())}
-    )
+    context.update({"other": other, "form": form, "error": error, "mode": "book"})
     return _picker_response(request, "scheduling/book.html", context, status=status)
 
 
@@ -135,7 +133,6 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "error": error,
             "mode": "reschedule",
-            "next_slots": getattr(error, "next_slots", ()),
         }
     )
     return _picker_response(request, "scheduling/reschedule.html", context, status=status)

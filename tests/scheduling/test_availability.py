@@ -128,7 +128,7 @@ def test_remove_saves_the_day_without_that_interval(client, mentor, own):
     client.force_login(mentor)
     client.post(
         f"/participations/{own.pk}/availability/days/2/",
-        {"start": ["09:00", "14:00"], "end": ["12:00", "17:00"], "remove": "0"},
+        {"start": ["09:00", "14:00"], "end": ["12:00", "17:00"], "drop": "0"},
         HTTP_HX_REQUEST="true",
     )
     assert [r for r in rules(own.availability) if r[0] == 2] == [(2, "14:00", "17:00")]

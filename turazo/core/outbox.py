@@ -47,6 +47,7 @@ class OutboxMessage:
     sent_at: datetime
     text: str
     html: str
+    attachments: tuple[str, ...] = ()
 
     @property
     def text_with_links(self) -> SafeString:
@@ -62,6 +63,12 @@ def _read(path: Path) -> OutboxMessage:
     text = msg.get_body(preferencelist=("plain",))
     html = msg.get_body(preferencelist=("html",))
     stamp = path.stem.split("-")[0]
+    parts = []
+    for part in msg.walk():
+        if part.get_filename():
+            parts.append(f"{part.get_filename()} ({part.get_content_type()})")
+        elif part.get_content_type() == "text/calendar":
+            parts.append(f"calendar invitation (text/calendar; method={part.get_param('method') or '-'})")
     return OutboxMessage(
         id=path.stem,
         subject=str(msg["Subject"] or ""),
@@ -69,6 +76,7 @@ def _read(path: Path) -> OutboxMessage:
         sent_at=datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC),
         text=text.get_content() if text else "",
         html=html.get_content() if html else "",
+        attachments=tuple(parts),
     )
 
 
