@@ -38,8 +38,8 @@ def test_subject_text_and_html_come_from_the_templates_and_text_is_not_escaped()
         template="test/hello", context={"name": "Robert \"Bob\" O'Brien & co", "org": "Acme"}, to="bob@example.org",
         recipient="Bob",
     )  # fmt: skip
-    assert message.subject == "Hello Robert \"Bob\" O'Brien & co from Acme"
-    assert message.body == "Dear Robert \"Bob\" O'Brien & co, open https://turazo.example/x/ (for Bob)."
+    assert message.subject == 'Hello Robert "Bob" O\'Brien & co from Acme'
+    assert message.body == 'Dear Robert "Bob" O\'Brien & co, open https://turazo.example/x/ (for Bob).'
     assert message.to == ["bob@example.org"]
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
