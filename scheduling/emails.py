@@ -19,7 +19,7 @@ from django.utils import timezone
 from scheduling import ics
 from scheduling.models import Reminder, Session, SessionAttendance
 from scheduling.services.availability import participant_zone
-from turazo.core.action_links import action_link_issue
+from turazo.core.action_links import action_links_issue
 from turazo.core.notifications import CalendarPart, absolute_url, notification_build
 
 RESCHEDULE, CANCEL = "session.reschedule", "session.cancel"
@@ -73,10 +73,10 @@ def _context(session: Session, participant, *, links: bool, now: datetime) -> di
         "settings_url": absolute_url(reverse("session-settings")),
     }
     if links and session.status == Session.Status.SCHEDULED and session.start > now:
-        for purpose, key in ((RESCHEDULE, "reschedule_url"), (CANCEL, "cancel_url")):
-            context[key] = action_link_issue(
-                purpose=purpose, target=session, recipient=user, expires_at=session.start
-            ).url
+        reschedule, cancel = action_links_issue(
+            purposes=[RESCHEDULE, CANCEL], target=session, recipient=user, expires_at=session.start
+        )
+        context["reschedule_url"], context["cancel_url"] = reschedule.url, cancel.url
     return context
 
 

@@ -38,6 +38,18 @@ class PairSchedule:
         return self.query.rules
 
 
+def availabilities_for(*participants, fallback_zone: str = "UTC") -> list[Availability]:
+    """The participants' availabilities (rules and overrides loaded) in three queries,
+    creating the missing ones from their profiles."""
+    found = {
+        a.participant_id: a
+        for a in Availability.objects.filter(participant__in=participants).prefetch_related("rules", "overrides")
+    }
+    return [
+        found.get(p.pk) or availability_get_or_create(participant=p, fallback_zone=fallback_zone) for p in participants
+    ]
+
+
 def pair_query(
     *,
     mentorship: Mentorship,
@@ -51,8 +63,7 @@ def pair_query(
     ``exclude_session_id``: a session being rescheduled does not block its own new time."""
     program = mentorship.program
     policy = policy_for(program)
-    mentor_av = availability_get_or_create(participant=mentorship.mentor, fallback_zone=fallback_zone)
-    mentee_av = availability_get_or_create(participant=mentorship.mentee, fallback_zone=fallback_zone)
+    mentor_av, mentee_av = availabilities_for(mentorship.mentor, mentorship.mentee, fallback_zone=fallback_zone)
     rules = policy_rules(policy, program)
     mentor_user, mentee_user = mentorship.mentor.user_id, mentorship.mentee.user_id
     busy_lo, busy_hi = lo - _BUSY_PAD, hi + rules.length + _BUSY_PAD

@@ -23,15 +23,18 @@ VIDEO_PLACEHOLDERS = ("{room}", "{session}")
 
 
 def policy_for(program: Program) -> SchedulingPolicy:
-    """The program's policy, created with the defaults the first time."""
-    policy = SchedulingPolicy.objects.filter(program=program).first()
-    if policy is not None:
-        return policy
+    """The program's policy, created with the defaults the first time (cached on ``program``)."""
+    try:
+        return program.scheduling_policy
+    except SchedulingPolicy.DoesNotExist:
+        pass
     try:
         with transaction.atomic():
-            return SchedulingPolicy.objects.create(program=program, organization_id=program.organization_id)
+            policy = SchedulingPolicy.objects.create(program=program, organization_id=program.organization_id)
     except IntegrityError:
-        return SchedulingPolicy.objects.get(program=program)
+        policy = SchedulingPolicy.objects.get(program=program)
+    program.scheduling_policy = policy
+    return policy
 
 
 def policy_rules(policy: SchedulingPolicy, program: Program) -> slots.SlotRules:

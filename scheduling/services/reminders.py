@@ -33,6 +33,7 @@ from datetime import datetime
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from scheduling.models import NotificationPreference, Reminder, SchedulingPolicy, Session
@@ -176,14 +177,18 @@ def reminders_dispatch(*, now: datetime | None = None, time_budget: float = 50.0
                     Session.objects.filter(pk__in=completed, status=Session.Status.SCHEDULED, end__lte=moment).update(
                         status=Session.Status.COMPLETED, completed_at=moment, updated_at=moment
                     )
-                for reminder in batch:
-                    _dispatch_one(reminder, moment, prefs, connection, result)
+                sent = [r.pk for r in batch if _dispatch_one(r, moment, prefs, connection, result)]
+                # Marked in the transaction that locked them: committed together, once.
+                Reminder.objects.filter(pk__in=sent).update(
+                    status=Status.SENT, processed_at=moment, attempts=F("attempts") + 1, note="", updated_at=moment
+                )
     finally:
         connection.close()
     return result
 
 
-def _dispatch_one(reminder: Reminder, now: datetime, prefs, connection, result: DispatchResult) -> None:
+def _dispatch_one(reminder: Reminder, now: datetime, prefs, connection, result: DispatchResult) -> bool:
+    """Send one claimed reminder (True), or record why not (False)."""
     from scheduling.emails import reminder_message
 
     skip = _skip_reason(reminder, now, prefs)
@@ -191,7 +196,7 @@ def _dispatch_one(reminder: Reminder, now: datetime, prefs, connection, result: 
         status, reason = skip
         Reminder.objects.filter(pk=reminder.pk).update(status=status, processed_at=now, note=reason, updated_at=now)
         result.skipped += 1
-        return
+        return False
     try:
         reminder_message(reminder, connection=connection).send()
     except Exception as e:  # any transport error: retry next run, give up after MAX_ATTEMPTS
@@ -209,8 +214,6 @@ def _dispatch_one(reminder: Reminder, now: datetime, prefs, connection, result: 
             result.failed += 1
         else:
             result.retrying.append(reminder.pk)
-        return
-    Reminder.objects.filter(pk=reminder.pk).update(
-        status=Status.SENT, processed_at=now, attempts=reminder.attempts + 1, note="", updated_at=now
-    )
+        return False
     result.sent += 1
+    return True

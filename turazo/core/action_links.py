@@ -24,7 +24,8 @@ Every link lives under one URL, ``/links/<token>/`` (the route parameter is name
         def closed_message(self, link, target): ...   # the object moved on: say how
         def perform(self, request, link, target) -> str: ...   # act; return the outcome
 
-and issues links with ``action_link_issue(purpose=..., target=..., recipient=..., expires_at=...)``,
+and issues links with ``action_link_issue(purpose=..., target=..., recipient=..., expires_at=...)``
+(or several at once with ``action_links_issue``),
 putting ``action_link_url(token)`` into the email.
 """
 
@@ -75,18 +76,31 @@ def action_link_url(token: str) -> str:
 
 def action_link_issue(*, purpose: str, target: models.Model, recipient: Any | None, expires_at: datetime) -> IssuedLink:
     """Create a link for ``recipient`` to act on ``target``; the raw token is only returned."""
-    if purpose not in _HANDLERS:
-        raise ValueError(f"No action handler is registered for purpose {purpose!r}.")
-    token = secrets.token_urlsafe(32)
-    link = ActionLink.objects.create(
-        token_hash=token_hash(token),
-        purpose=purpose,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        recipient=recipient,
-        expires_at=expires_at,
+    return action_links_issue(purposes=[purpose], target=target, recipient=recipient, expires_at=expires_at)[0]
+
+
+def action_links_issue(
+    *, purposes: list[str], target: models.Model, recipient: Any | None, expires_at: datetime
+) -> list[IssuedLink]:
+    """One link per purpose for the same target and recipient, in one INSERT (an email with
+    several buttons)."""
+    for purpose in purposes:
+        if purpose not in _HANDLERS:
+            raise ValueError(f"No action handler is registered for purpose {purpose!r}.")
+    target_type = ContentType.objects.get_for_model(target)
+    tokens = [secrets.token_urlsafe(32) for _ in purposes]
+    links = ActionLink.objects.bulk_create(
+        ActionLink(
+            token_hash=token_hash(token),
+            purpose=purpose,
+            target_type=target_type,
+            target_id=target.pk,
+            recipient=recipient,
+            expires_at=expires_at,
+        )
+        for purpose, token in zip(purposes, tokens, strict=True)
     )
-    return IssuedLink(link=link, token=token)
+    return [IssuedLink(link=link, token=token) for link, token in zip(links, tokens, strict=True)]
 
 
 def action_link_find(*, token: str) -> ActionLink | None:
