@@ -25,7 +25,7 @@ from scheduling.services import feedback as feedback_services
 from scheduling.services import sessions as session_services
 from scheduling.services.free_time import free_slots_between
 from scheduling.services.policy import policy_for, policy_update
-from turazo.core.api import IsOrganizationAdmin, TenantViewSetMixin
+from turazo.core.api import IsOrganizationAdmin, LocalTimeField, TenantViewSetMixin
 from turazo.core.errors import ValidationFailed
 from turazo.core.tenancy import get_for_org
 
@@ -41,7 +41,7 @@ def _hm(t: time) -> str:
 class IntervalField(serializers.ListField):
     """["09:00", "12:30"]: a wall-clock interval; an end not after the start runs past midnight."""
 
-    child = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
+    child = LocalTimeField()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_length=2, max_length=2, **kwargs)
@@ -269,7 +269,6 @@ def _parse_dt(value: str | None, field: str) -> datetime | None:
 
 
 class SessionViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    lookup_value_regex = r"\d+"
     """Your sessions (an HR admin sees every session of the organization). Book with POST;
     reschedule, cancel and report a no-show with the actions; feedback under /feedback/."""
 

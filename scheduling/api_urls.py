@@ -5,7 +5,8 @@ from rest_framework.routers import SimpleRouter
 
 from scheduling import api
 
-router = SimpleRouter()
+# Path converters, not regexes: every id in a URL is an <int:...> (a junk id is a 404).
+router = SimpleRouter(use_regex_path=False)
 router.register("sessions", api.SessionViewSet, basename="api-session")
 
 urlpatterns = [

@@ -108,10 +108,10 @@ def invite_message(
     event = session_event(session)
     if session.status == Session.Status.CANCELLED:
         calendar = CalendarPart("CANCEL", ics.invite_cancel(event, stamp=now, reason=session.cancel_reason))
-        template = "scheduling/session_cancelled"
+        template = "session_cancelled"
     else:
         calendar = CalendarPart("REQUEST", ics.invite_request(event, stamp=now))
-        template = "scheduling/session_booked" if first else "scheduling/session_moved"
+        template = "session_booked" if first else "session_moved"
     headers = {"X-Turazo-Session": f"{session.pk}/{session.sequence}"}
     return _build(template, context, _person_email(participant), calendar, connection, headers)
 
@@ -126,7 +126,7 @@ def reminder_message(reminder: Reminder, *, connection=None, now: datetime | Non
     context["kind"] = reminder.kind
     if feedback:
         context["feedback_url"] = absolute_url(reverse("session-feedback", args=[session.pk]))
-    template = "scheduling/feedback_request" if feedback else "scheduling/reminder"
+    template = "session_feedback_request" if feedback else "session_reminder"
     # The header names the row, so a duplicate could be traced (tests count them).
     headers = {"X-Turazo-Reminder": str(reminder.pk)}
     return _build(template, context, reminder.recipient.email, None, connection, headers)

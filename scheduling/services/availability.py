@@ -19,6 +19,7 @@ from mentoring.services.profiles import clean_timezone
 from scheduling import slots
 from scheduling.models import Availability, AvailabilityOverride, AvailabilityRule
 from turazo.core.errors import ValidationFailed
+from turazo.core.models import save_existing
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_INTERVALS_PER_DAY = 8
@@ -231,7 +232,9 @@ def availability_update_settings(
     if video_room_url is not None:
         availability.video_room_url = video_room_url
         fields.append("video_room_url")
-    availability.save(update_fields=fields)
+    save_existing(
+        availability, update_fields=fields, gone="This availability no longer exists (the participant was removed)."
+    )
     return availability
 
 

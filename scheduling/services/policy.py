@@ -11,6 +11,7 @@ from mentoring.models import Organization, Program
 from scheduling import slots
 from scheduling.models import GRID_CHOICES, SchedulingPolicy
 from turazo.core.errors import ValidationFailed
+from turazo.core.models import save_existing
 
 LIMITS = {
     "buffer_before_minutes": (0, 240, "Buffer before"),
@@ -83,7 +84,7 @@ def policy_update(*, policy: SchedulingPolicy, data: dict[str, Any]) -> Scheduli
         raise ValidationFailed("Some scheduling rules are invalid: " + ", ".join(sorted(errors)) + ".", fields=errors)
     for field, value in changes.items():
         setattr(policy, field, value)
-    policy.save()
+    save_existing(policy, update_fields=[*changes, "updated_at"], gone="This program no longer exists.")
     return policy
 
 
@@ -111,5 +112,7 @@ def clean_video_template(value: str) -> str:
 
 def organization_set_video_template(*, organization: Organization, value: str) -> Organization:
     organization.video_url_template = clean_video_template(value)
-    organization.save(update_fields=["video_url_template", "updated_at"])
+    save_existing(
+        organization, update_fields=["video_url_template", "updated_at"], gone="This organization no longer exists."
+    )
     return organization

@@ -36,6 +36,7 @@ from scheduling.models import Availability, Reminder, Session, SessionAttendance
 from scheduling.services.free_time import next_slots, pair_query
 from scheduling.services.reminders import reminders_sync
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from turazo.core.models import lock_existing, save_existing
 
 MAX_AGENDA = 2000
 MAX_NOTE = 500
@@ -224,11 +225,18 @@ def session_book(
     return session
 
 
+GONE = "This session no longer exists (its program or pair was deleted)."
+
+
 def _lock_session(session: Session) -> Session:
-    return (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("mentorship__program", "mentorship__organization", "mentor__user", "mentee__user", "program")
-        .get(pk=session.pk)
+    """The session row, locked until the transaction ends; NotFound (404) if it was deleted."""
+    return lock_existing(
+        Session.objects.select_related(
+            "mentorship__program", "mentorship__organization", "mentor__user", "mentee__user", "program"
+        ),
+        pk=session.pk,
+        gone=GONE,
+        of=("self",),
     )
 
 
@@ -279,7 +287,9 @@ def session_reschedule(
             session.reschedule_count += 1
             session.change_note = note
             session.last_changed_by = actor
-            session.save(
+            save_existing(
+                session,
+                gone=GONE,
                 update_fields=[
                     "start",
                     "end",
@@ -288,7 +298,7 @@ def session_reschedule(
                     "change_note",
                     "last_changed_by",
                     "updated_at",
-                ]
+                ],
             )
             SessionAttendance.objects.filter(session=session).update(starts_at=start, ends_at=end)
             reminders_sync(session=session, policy=pair.policy, now=now)
@@ -320,7 +330,9 @@ def session_cancel(*, session: Session, actor, reason: str = "", now: datetime |
         session.late_cancellation = session.start - now < timedelta(hours=policy.min_notice_hours)
         session.sequence += 1
         session.last_changed_by = actor
-        session.save(
+        save_existing(
+            session,
+            gone=GONE,
             update_fields=[
                 "status", "cancelled_at", "cancelled_by", "cancel_reason", "late_cancellation",
                 "sequence", "last_changed_by", "updated_at",
@@ -363,7 +375,7 @@ def session_report_no_show(*, session: Session, actor, now: datetime | None = No
         session.status = Session.Status.NO_SHOW
         session.no_show_role = "mentee" if role == "mentor" else "mentor"
         session.no_show_reported_by = actor
-        session.save(update_fields=["status", "no_show_role", "no_show_reported_by", "updated_at"])
+        save_existing(session, update_fields=["status", "no_show_role", "no_show_reported_by", "updated_at"], gone=GONE)
         Reminder.objects.filter(session=session, status=Reminder.Status.PENDING).update(
             status=Reminder.Status.CANCELLED, processed_at=now, note="A no-show was reported."
         )

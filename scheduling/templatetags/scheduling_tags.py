@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import formats
 
 from scheduling.selectors import Home
 from scheduling.selectors import home_sessions as select_home
@@ -20,3 +23,51 @@ def home_sessions(context: template.Context) -> Home | None:
     if request is None or organization is None or not ({"mentor", "mentee"} & set(roles)):
         return None
     return select_home(user=request.user, organization=organization)
+
+
+@register.filter
+def partner_of(session, user):
+    """The other participant of ``session`` for ``user`` (the mentee for its mentor)."""
+    return session.mentee if session.mentor.user_id == getattr(user, "pk", None) else session.mentor
+
+
+# --- Times of sessions, always with the weekday -----------------------------------------------------
+# Built from the shared named formats (turazo/formats/) plus the weekday, which a session's
+# time needs and the shared formats leave out. Aware datetimes arrive in the active zone
+# (expects_localtime), like Django's own |date.
+
+
+def _fmt(value: datetime | date | None, *parts: str) -> str:
+    if value in (None, ""):
+        return ""
+    return " ".join(formats.date_format(value, p) for p in parts)
+
+
+@register.filter(expects_localtime=True)
+def weekday(value: datetime | date | None) -> str:
+    """ "Tue 1 Dec"."""
+    return _fmt(value, "D", "MONTH_DAY_FORMAT")
+
+
+@register.filter(expects_localtime=True)
+def weekday_long(value: datetime | date | None) -> str:
+    """ "Tuesday 1 Dec 2026"."""
+    return _fmt(value, "l", "DATE_FORMAT")
+
+
+@register.filter(expects_localtime=True)
+def weekday_time(value: datetime | None) -> str:
+    """ "Tue 1 Dec, 09:00"."""
+    return f"{weekday(value)}, {formats.date_format(value, 'TIME_FORMAT')}" if value else ""
+
+
+@register.filter(expects_localtime=True)
+def weekday_datetime(value: datetime | None) -> str:
+    """ "Tuesday 1 Dec 2026, 09:00"."""
+    return _fmt(value, "l", "DATETIME_FORMAT")
+
+
+@register.filter(expects_localtime=True)
+def day_time(value: datetime | None) -> str:
+    """ "Tue 09:00" (a time within a known week)."""
+    return _fmt(value, "D", "TIME_FORMAT")

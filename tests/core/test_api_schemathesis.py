@@ -24,8 +24,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
-from mentoring.models import ImportJob, Invitation, Participant, Question, Skill
+from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
+from scheduling.models import Session
 from tests.mentoring.factories import MembershipFactory, OrganizationFactory, ProgramFactory, UserFactory
 
 ID = 4242
@@ -107,6 +108,14 @@ def admin_token(db) -> str:
     MatchProposal.objects.create(pk=ID, organization=org, run=run, mentee=mentee, mentor=mentor, score=50)
     UnmatchedMentee.objects.create(organization=org, run=run, mentee=invited, code="no_mentors", reason="none")
     PairRule.objects.create(organization=org, program=program, mentee=mentee, mentor=mentor, kind="pin")
+    pair = Mentorship.objects.create(
+        pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, source="admin"
+    )
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=3)
+    Session.objects.create(
+        pk=ID, organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee, start=start,
+        end=start + dt.timedelta(minutes=45), video_url="https://meet.jit.si/x", video_room="x", calendar_uid="s@test",
+    )  # fmt: skip
     return Token.objects.create(user=admin).key
 
 

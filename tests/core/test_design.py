@@ -125,6 +125,7 @@ def test_a_person_shows_the_name_before_the_email():
 def test_every_status_of_every_model_has_a_tone():
     from matching.models import MatchRun
     from mentoring.models import ImportJob, Mentorship, Program
+    from scheduling.models import Session
 
     for kind, model_status in {
         "program": Program.Status,
@@ -133,6 +134,7 @@ def test_every_status_of_every_model_has_a_tone():
         "import": ImportJob.Status,
         "run": MatchRun.Status,
         "mentorship": Mentorship.Status,
+        "session": Session.Status,
     }.items():
         assert set(model_status.values) <= set(STATUS_TONES[kind]), kind
 

@@ -48,7 +48,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from turazo.core.errors import DomainError
-from turazo.core.models import ActionLink
+from turazo.core.models import ActionLink, lock_existing
 from turazo.core.tenancy import tenant_exempt
 
 MAX_TOKEN_LENGTH = 100
@@ -218,13 +218,12 @@ def action_link_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             with transaction.atomic():
-                locked = ActionLink.objects.select_for_update().get(pk=link.pk)
+                locked = lock_existing(ActionLink, pk=link.pk, gone="This link no longer exists.")
                 if locked.is_used:  # another click won the race
                     return _closed(request, used_message(locked), title=handler.closed_title, status=410, link=locked)
                 outcome = handler.perform(request, locked, target)
-                locked.used_at = timezone.now()
-                locked.outcome = outcome[:300]
-                locked.save(update_fields=["used_at", "outcome"])
+                locked.used_at, locked.outcome = timezone.now(), outcome[:300]
+                ActionLink.objects.filter(pk=locked.pk).update(used_at=locked.used_at, outcome=locked.outcome)
         except DomainError as e:
             error = e
         else:

@@ -90,6 +90,12 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "active": ("success", "people"),
         "ended": ("ended", "archive"),
     },
+    "session": {
+        "scheduled": ("progress", "calendar-event"),
+        "completed": ("success", "check-circle"),
+        "cancelled": ("ended", "x-circle"),
+        "no_show": ("attention", "person-x"),
+    },
     "profile": {
         "complete": ("success", "check-circle"),
         "partial": ("attention", "pencil"),
