@@ -22,11 +22,7 @@ urlpatterns = [
     # Availability
     path("availability/", availability.availability_list, name="availability-list"),
     path("participations/<int:pk>/availability/", availability.availability_edit, name="availability-edit"),
-    path(
-        "participations/<int:pk>/availability/days/<int:weekday>/",
-        availability.availability_day,
-        name="availability-day",
-    ),
+    path("participations/<int:pk>/availability/days/", availability.availability_day, name="availability-day"),
     path("participations/<int:pk>/availability/dates/", availability.availability_override, name="availability-date"),
     path(
         "participations/<int:pk>/availability/dates/reset/",

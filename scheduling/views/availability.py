@@ -143,16 +143,18 @@ def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @tenant_view()
 @require_POST
-def availability_day(request: HttpRequest, pk: int, weekday: int) -> HttpResponse:
-    """One weekday's intervals (htmx: the row; otherwise back to the page).
+def availability_day(request: HttpRequest, pk: int) -> HttpResponse:
+    """One weekday's intervals (``weekday`` 0-6 in the form; htmx: the row; otherwise back to the page).
 
     ``action=save`` saves the posted intervals; ``drop=<n>`` saves without the n-th (not
     "remove": a form control of that name would hide ``form.remove()`` from htmx);
     ``action=add`` shows one more empty interval (saved with the next Save);
     ``action=copy`` saves these intervals on every weekday Monday to Friday."""
     participant, availability = _availability(request, pk)
-    if not 0 <= weekday <= 6:
-        return HttpResponse("Weekdays are 0 (Monday) to 6 (Sunday).", status=404)
+    raw = request.POST.get("weekday", "")
+    if not (raw.isdigit() and 0 <= int(raw) <= 6):
+        return HttpResponse("Say which weekday to change: 0 (Monday) to 6 (Sunday).", status=400)
+    weekday = int(raw)
     rows, problems = _posted_rows(request)
     action = request.POST.get("action", "save")
     drop = request.POST.get("drop")

@@ -90,7 +90,7 @@ def test_book_remind_reschedule_cancel_and_review_in_the_browser(
     expect(mentee_page.locator("#session-when-other")).to_contain_text("Europe/Berlin")
     session = Session.objects.get()
     shot(mentee_page, "mentee-session")
-    mentee_page.get_by_role("link", name="Dashboard").first.click()
+    mentee_page.get_by_role("link", name="Home").first.click()
     upcoming = mentee_page.locator("#home-sessions")
     expect(upcoming.locator(f'a[href="/sessions/{session.pk}/"]')).to_contain_text(label)
     expect(upcoming.get_by_role("link", name=re.compile("Join the video call"))).to_be_visible()

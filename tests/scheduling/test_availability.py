@@ -103,8 +103,8 @@ def test_the_editor_shows_each_day_and_the_hours_on_the_viewers_clock(client, me
 def test_saving_a_day_with_htmx_returns_the_row(client, mentor, own):
     client.force_login(mentor)
     response = client.post(
-        f"/participations/{own.pk}/availability/days/1/",
-        {"start": ["08:00", "13:00"], "end": ["12:00", "18:30"], "action": "save"},
+        f"/participations/{own.pk}/availability/days/",
+        {"weekday": "1", "start": ["08:00", "13:00"], "end": ["12:00", "18:30"], "action": "save"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -116,8 +116,8 @@ def test_saving_a_day_with_htmx_returns_the_row(client, mentor, own):
 def test_add_shows_an_empty_interval_without_saving(client, mentor, own):
     client.force_login(mentor)
     response = client.post(
-        f"/participations/{own.pk}/availability/days/1/",
-        {"start": ["09:00"], "end": ["17:00"], "action": "add"},
+        f"/participations/{own.pk}/availability/days/",
+        {"weekday": "1", "start": ["09:00"], "end": ["17:00"], "action": "add"},
         HTTP_HX_REQUEST="true",
     )
     assert response.content.decode().count('type="time"') == 4
@@ -127,8 +127,8 @@ def test_add_shows_an_empty_interval_without_saving(client, mentor, own):
 def test_remove_saves_the_day_without_that_interval(client, mentor, own):
     client.force_login(mentor)
     client.post(
-        f"/participations/{own.pk}/availability/days/2/",
-        {"start": ["09:00", "14:00"], "end": ["12:00", "17:00"], "drop": "0"},
+        f"/participations/{own.pk}/availability/days/",
+        {"weekday": "2", "start": ["09:00", "14:00"], "end": ["12:00", "17:00"], "drop": "0"},
         HTTP_HX_REQUEST="true",
     )
     assert [r for r in rules(own.availability) if r[0] == 2] == [(2, "14:00", "17:00")]
@@ -138,8 +138,8 @@ def test_a_bad_day_is_400_with_the_reason_and_nothing_changes(client, mentor, ow
     client.force_login(mentor)
     before = rules(own.availability)
     response = client.post(
-        f"/participations/{own.pk}/availability/days/3/",
-        {"start": ["09:00", "10:00"], "end": ["12:00", "11:00"], "action": "save"},
+        f"/participations/{own.pk}/availability/days/",
+        {"weekday": "3", "start": ["09:00", "10:00"], "end": ["12:00", "11:00"], "action": "save"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 400
@@ -150,8 +150,8 @@ def test_a_bad_day_is_400_with_the_reason_and_nothing_changes(client, mentor, ow
 def test_copy_to_weekdays(client, mentor, own):
     client.force_login(mentor)
     response = client.post(
-        f"/participations/{own.pk}/availability/days/0/",
-        {"start": ["07:00"], "end": ["11:00"], "action": "copy"},
+        f"/participations/{own.pk}/availability/days/",
+        {"weekday": "0", "start": ["07:00"], "end": ["11:00"], "action": "copy"},
     )
     assert response.status_code == 302
     assert rules(own.availability) == [(d, "07:00", "11:00") for d in range(5)]
@@ -210,7 +210,9 @@ def test_others_cannot_open_someone_elses_availability(client, own, outsider, hr
     for user, expected in ((outsider, 404), (stranger, 404), (hr_admin, 200)):
         client.force_login(user)
         assert client.get(f"/participations/{own.pk}/availability/").status_code == expected
-        post = client.post(f"/participations/{own.pk}/availability/days/0/", {"start": ["01:00"], "end": ["02:00"]})
+        post = client.post(
+            f"/participations/{own.pk}/availability/days/", {"weekday": "0", "start": ["01:00"], "end": ["02:00"]}
+        )
         assert post.status_code == (expected if expected == 404 else 302)
 
 
@@ -251,3 +253,10 @@ def test_a_day_off_leaves_no_slot_that_date(program):
     now = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
     assert starts(pair, datetime(2027, 3, 3, tzinfo=UTC), datetime(2027, 3, 4, tzinfo=UTC), now) == []
     assert starts(pair, datetime(2027, 3, 4, tzinfo=UTC), datetime(2027, 3, 5, tzinfo=UTC), now) != []
+
+
+def test_a_day_without_a_weekday_is_400(client, mentor, own):
+    client.force_login(mentor)
+    response = client.post(f"/participations/{own.pk}/availability/days/", {"weekday": "9", "start": ["09:00"]})
+    assert response.status_code == 400
+    assert b"which weekday" in response.content
