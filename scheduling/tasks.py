@@ -10,6 +10,7 @@ from django.utils import timezone
 from scheduling.emails import invite_message
 from scheduling.models import Session, SessionAttendance
 from scheduling.services.reminders import reminders_dispatch
+from scheduling.services.sessions import sessions_complete_due
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ def session_notify_task(session_id: int) -> int:
 
 @shared_task(name="scheduling.reminders_dispatch", ignore_result=True)
 def reminders_dispatch_task() -> dict:
-    """Run by beat every minute: send every due reminder once (see services/reminders.py)."""
+    """Run by beat every minute: send every due reminder once (see services/reminders.py),
+    and mark ended sessions completed (also where the program sends no feedback request)."""
     result = reminders_dispatch()
-    return {"sent": result.sent, "skipped": result.skipped, "failed": result.failed}
+    completed = sessions_complete_due()
+    return {"sent": result.sent, "skipped": result.skipped, "failed": result.failed, "completed": completed}

@@ -182,3 +182,14 @@ def skill_factory_db(transactional_db):
         expires_at=timezone.now() + timedelta(days=1),
     )
     return skill, issued
+
+
+def test_links_are_forgotten_three_months_after_they_expired(issued, skill):
+    from turazo.core.action_links import action_links_purge
+    from turazo.core.tasks import action_links_purge_task
+
+    link = ActionLink.objects.get()
+    assert action_links_purge(now=link.expires_at + timedelta(days=89)) == 0
+    assert action_links_purge(now=link.expires_at + timedelta(days=91)) == 1
+    assert not ActionLink.objects.exists()
+    assert action_links_purge_task() == 0

@@ -4,6 +4,7 @@ links inside them (GET shows a page, POST acts once, a second click says what ha
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -217,3 +218,19 @@ def test_links_close_when_the_session_starts(client, booked, pair):
     assert b"already started" in response.content
     booked.refresh_from_db()
     assert booked.status == "scheduled"
+
+
+def test_the_invite_check_every_test_runs_would_catch_a_bad_invite(booked):
+    from tests.scheduling.conftest import check_invite
+
+    good = mail.outbox[0]
+    assert check_invite(good)[0] == "REQUEST"
+    bad = copy.copy(good)
+    bad.attachments = []
+    bad.alternatives = []
+    for content, mimetype in good.alternatives:
+        if mimetype.startswith("text/calendar"):
+            content = content.replace(booked.calendar_uid.encode(), b"")
+        bad.attach_alternative(content, mimetype)
+    with pytest.raises(AssertionError):
+        check_invite(bad)

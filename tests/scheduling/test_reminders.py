@@ -195,3 +195,15 @@ def test_two_workers_dispatching_at_once_send_each_of_500_reminders_exactly_once
     duplicates = [pk for pk, n in Counter(headers).items() if n > 1]
     assert duplicates == []
     assert sorted(headers) == sorted(ids)
+
+
+def test_the_periodic_task_completes_ended_sessions_even_without_feedback_requests(session, program):
+    policy_update(policy=policy_for(program), data={"feedback_requests": False})
+    Reminder.objects.filter(session=session, kind="feedback").delete()  # as if booked with them off
+    Session.objects.filter(pk=session.pk).update(
+        start=timezone.now() - timedelta(hours=2), end=timezone.now() - timedelta(hours=1)
+    )
+    outcome = reminders_dispatch_task()
+    session.refresh_from_db()
+    assert session.status == "completed"
+    assert outcome["completed"] == 1

@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -117,6 +117,15 @@ def action_links_expire_for(*, target: models.Model, purposes: list[str] | None 
     if purposes:
         qs = qs.filter(purpose__in=purposes)
     return qs.update(expires_at=timezone.now())
+
+
+#: How long a link is kept after it expired, so a late second click still says what happened.
+KEEP_AFTER_EXPIRY = timedelta(days=90)
+
+
+def action_links_purge(*, now: datetime | None = None) -> int:
+    """Delete links that expired more than KEEP_AFTER_EXPIRY ago (a periodic task)."""
+    return ActionLink.objects.filter(expires_at__lt=(now or timezone.now()) - KEEP_AFTER_EXPIRY).delete()[0]
 
 
 # --- Handlers ------------------------------------------------------------------------------

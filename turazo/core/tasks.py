@@ -26,3 +26,11 @@ def jobs_dispatch_pending() -> int:
 def jobs_prune() -> int:
     """Periodic: forget outbox rows dispatched days ago."""
     return jobs.jobs_prune()
+
+
+@shared_task(name="turazo.core.tasks.action_links_purge", ignore_result=True)
+def action_links_purge_task() -> int:
+    """Forget email action links three months after they expired. Safe to run any time."""
+    from turazo.core.action_links import action_links_purge
+
+    return action_links_purge()
