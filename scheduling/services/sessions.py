@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,6 +35,7 @@ from scheduling.models import Availability, Reminder, Session, SessionAttendance
 from scheduling.services.free_time import next_slots, pair_query
 from scheduling.services.reminders import reminders_sync
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from turazo.core.jobs import enqueue_on_commit
 from turazo.core.models import lock_existing, save_existing
 
 MAX_AGENDA = 2000
@@ -125,9 +125,11 @@ def video_url_for(*, room: str, organization, mentor_availability: Availability 
 
 
 def _enqueue_notify(session_id: int) -> None:
+    """Email both people after commit, through the job outbox. Quick successive changes
+    coalesce into one job: the task sends each person the session's latest state."""
     from scheduling.tasks import session_notify_task
 
-    transaction.on_commit(partial(session_notify_task.delay, session_id))
+    enqueue_on_commit(session_notify_task, session_id, dedupe_key=f"session-notify:{session_id}")
 
 
 def _unavailable(problem: slots.SlotProblem, *, mentorship: Mentorship, start: datetime, exclude: int | None, now):
