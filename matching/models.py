@@ -168,3 +168,81 @@ class Suggestion(TenantModel):
 
     def __str__(self) -> str:
         return f"#{self.rank} for {self.mentee_id}: {self.mentor_id}"
+
+
+class MentorshipRequest(TenantModel):
+    """A mentee asking a mentor to mentor them (kind *request*), or a published match waiting
+    for the mentor's yes when the program has "mentors confirm matches" on (kind *offer*).
+
+    pending → accepted (a ``Mentorship`` starts) | declined (by the mentor, or automatically
+    when the mentor became full) | expired (nobody answered in time) | withdrawn (by the
+    mentee, or automatically when another mentor accepted them) | cancelled (the program or
+    a person left). Only ``matching.services.requests`` changes the status, under row locks;
+    ``closed_note`` says why when the change was automatic."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Mentee request"
+        OFFER = "offer", "Match offer"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CANCELLED = "cancelled", "Cancelled"
+
+    MESSAGE_MAX = 1000
+    REASON_MAX = 300
+
+    program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="mentorship_requests")
+    mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="requests_made")
+    mentor = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="requests_received")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REQUEST)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(blank=True, max_length=MESSAGE_MAX, help_text="The mentee's note to the mentor.")
+    score = models.FloatField(null=True, blank=True, help_text="Match score 0–100 when the request was made.")
+    explanation = models.TextField(blank=True, help_text="Why they fit, as suggestions and proposals say it.")
+    proposal = models.ForeignKey(
+        MatchProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="offers",
+        help_text="The published proposal an offer comes from.",
+    )  # fmt: skip
+    created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="When it stopped being pending.")
+    answered_by = models.ForeignKey(
+        "mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=REASON_MAX, blank=True)
+    closed_note = models.CharField(max_length=REASON_MAX, blank=True, help_text="Why it closed by itself.")
+    mentorship = models.ForeignKey(
+        "mentoring.Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"], condition=models.Q(status="pending"), name="request_one_pending_per_pair"
+            ),
+            models.CheckConstraint(condition=~models.Q(mentor=models.F("mentee")), name="request_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", answered_at__isnull=True)
+                | (~models.Q(status="pending") & models.Q(answered_at__isnull=False)),
+                name="request_closed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "status"], name="request_program_status"),
+            models.Index(fields=["mentor", "status"], name="request_mentor_status"),
+            models.Index(fields=["mentee", "status"], name="request_mentee_status"),
+            models.Index(fields=["status", "expires_at"], name="request_status_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.mentee_id} → {self.mentor_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING

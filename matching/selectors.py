@@ -26,7 +26,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from matching.engine import DEFAULT_QUESTION_RULE, DEFAULT_QUESTION_WEIGHT, MatchInput, Period, Person, Rules, Weights
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
-from mentoring.models import Mentorship, Participant, Program
+from mentoring.models import Mentorship, Participant, Program, effective_capacity
 
 COMPONENTS = ("goals", "skills", "hours", "languages", "seniority", "department")
 # The defaults live in the engine's dataclasses; pages, the API and runs all read them from there.
@@ -140,7 +140,7 @@ def match_input_for_program(
     remaining: dict[int, int] = {}
     for row in rows.values(*_PERSON_FIELDS):
         if row["role"] == Participant.Role.MENTOR:
-            cap = row["capacity"] if row["capacity"] is not None else program.default_capacity
+            cap = effective_capacity(row["capacity"], program.default_capacity)
             remaining[row["pk"]] = max(cap - busy.get(row["pk"], 0), 0)
             mentors.append(_person(row, remaining[row["pk"]]))
         elif row["pk"] not in matched:

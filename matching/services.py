@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +21,7 @@ from matching.engine import InvalidInput, MatchCancelled, Proposal, explain, sco
 from matching.engine import run as engine_run
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import Mentorship, Participant, Program, Question, User
+from mentoring.services.mentorships import Pair, mentor_free_places, mentorships_create
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.jobs import (
     LEASE_TIMEOUT,
@@ -405,8 +406,7 @@ def _pin_rule_set(*, run: MatchRun, mentee_id: int, mentor_id: int, actor: User 
         .count()
     )
     mentor = Participant.objects.select_related("program").get(pk=mentor_id)
-    busy = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).count()
-    free = mentor.effective_capacity - busy
+    free = mentor_free_places(mentor)
     if pins_elsewhere >= free:
         pinned = ngettext("%(count)d pinned mentee", "%(count)d pinned mentees", pins_elsewhere) % {
             "count": pins_elsewhere
@@ -607,7 +607,7 @@ class PublishResult:
             text += " " + ngettext("%(count)d pair skipped: ", "%(count)d pairs skipped: ", len(self.skipped)) % {
                 "count": len(self.skipped)
             }
-            text += "; ".join(self.skipped[:5])
+            text += "; ".join(s.rstrip(".") for s in self.skipped[:5])
             text += "…" if len(self.skipped) > 5 else "."
         return text
 
@@ -623,57 +623,25 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
         if run.status != MatchRun.Status.DONE:
             raise Conflict(f"Only a finished run can be published; this one is {run.get_status_display().lower()}.")
         program = run.program
-        mentors = {
-            p.pk: p
-            for p in Participant.objects.select_for_update()
-            .filter(program=program, role=Participant.Role.MENTOR)
-            .order_by("pk")
-        }
-        active = Mentorship.objects.filter(program=program, status=Mentorship.Status.ACTIVE)
-        load = dict(active.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
-        has_mentor = set(active.values_list("mentee_id", flat=True))
         proposals = list(run.proposals.select_related("mentee", "mentor").order_by("-pinned", "-score", "pk"))
-        created: list[tuple[MatchProposal, Mentorship]] = []
-        skipped: list[str] = []
-        already = 0
-        for p in proposals:
-            mentor = mentors.get(p.mentor_id)
-            if p.mentorship_id is not None:
-                already += 1
-            elif p.mentee_id in has_mentor:
-                skipped.append(f"{p.mentee.display_name} already has a mentor")
-            elif p.mentee.status != Participant.Status.ACTIVE or mentor.status != Participant.Status.ACTIVE:
-                skipped.append(f"{p.mentee.display_name} or {p.mentor.display_name} is no longer active")
-            elif load.get(p.mentor_id, 0) >= (
-                mentor.capacity if mentor.capacity is not None else program.default_capacity
-            ):
-                skipped.append(f"{mentor.display_name} is at capacity")
-            else:
-                load[p.mentor_id] = load.get(p.mentor_id, 0) + 1
-                has_mentor.add(p.mentee_id)
-                created.append(
-                    (
-                        p,
-                        Mentorship(
-                            organization_id=run.organization_id,
-                            program=program,
-                            mentor_id=p.mentor_id,
-                            mentee_id=p.mentee_id,
-                            source=Mentorship.Source.MATCHING,
-                            score=p.score,
-                            explanation=p.explanation,
-                            created_by=actor,
-                        ),
-                    )
-                )
-        try:
-            with transaction.atomic():
-                Mentorship.objects.bulk_create([m for _, m in created], batch_size=BATCH)
-        except IntegrityError:
-            raise Conflict("Someone else created mentorships for these mentees just now; reload and publish again.")
-        for p, m in created:
-            p.mentorship = m
-        MatchProposal.objects.bulk_update([p for p, _ in created], ["mentorship"], batch_size=BATCH)
+        fresh = [p for p in proposals if p.mentorship_id is None]
+        already = len(proposals) - len(fresh)
+        result = mentorships_create(
+            program=program,
+            pairs=[Pair(p.mentor_id, p.mentee_id, score=p.score, explanation=p.explanation) for p in fresh],
+            source=Mentorship.Source.MATCHING,
+            actor=actor,
+        )
+        skipped = [reason for _pair, reason in result.skipped]
+        by_pair = {(m.mentor_id, m.mentee_id): m for m in result.created}
+        linked = []
+        for p in fresh:
+            m = by_pair.get((p.mentor_id, p.mentee_id))
+            if m is not None:
+                p.mentorship = m
+                linked.append(p)
+        MatchProposal.objects.bulk_update(linked, ["mentorship"], batch_size=BATCH)
+        created = result.created
         if run.published_at is None:
             run.published_at = timezone.now()
             save_existing(run, update_fields=["published_at", "updated_at"], gone=RUN_GONE)

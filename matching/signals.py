@@ -13,6 +13,7 @@ from django.dispatch import receiver
 
 from matching.services import suggestions_schedule_refresh
 from mentoring.models import Mentorship, Participant
+from mentoring.signals import mentorship_ended, mentorships_started
 
 
 @receiver(post_save, sender=Participant, dispatch_uid="matching.participant_saved")
@@ -20,3 +21,13 @@ from mentoring.models import Mentorship, Participant
 def _schedule_suggestions(sender: type, instance: Participant | Mentorship, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         suggestions_schedule_refresh(program_id=instance.program_id)
+
+
+@receiver(mentorships_started, dispatch_uid="matching.mentorships_started")
+@receiver(mentorship_ended, dispatch_uid="matching.mentorship_ended")
+def _mentorships_changed(
+    sender: type, mentorships: list[Mentorship] | None = None, mentorship: Mentorship | None = None, **kwargs: Any
+) -> None:
+    """Bulk-created or ended mentorships change mentors' free places: refresh suggestions."""
+    for program_id in {m.program_id for m in (mentorships or [mentorship])}:
+        suggestions_schedule_refresh(program_id=program_id)

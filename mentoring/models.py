@@ -138,6 +138,19 @@ class Program(TenantModel):
     matching_mode = models.CharField(max_length=10, choices=MatchingMode.choices, default=MatchingMode.BOTH)
     weights = models.JSONField(default=dict, blank=True)
     rules = models.JSONField(default=dict, blank=True)
+    max_pending_requests = models.PositiveSmallIntegerField(
+        default=3, help_text="How many mentors a mentee may have asked at the same time (1–10)."
+    )
+    request_reminder_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Days without an answer after which the mentor is reminded once."
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days without an answer after which a request expires and the mentee is told."
+    )
+    mentors_confirm_matches = models.BooleanField(
+        default=False,
+        help_text="Published matches become offers each mentor accepts or declines, instead of starting at once.",
+    )
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -150,6 +163,16 @@ class Program(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(session_length_minutes__gte=15, session_length_minutes__lte=240),
                 name="program_session_length_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_pending_requests__gte=1, max_pending_requests__lte=10),
+                name="program_max_pending_requests_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(request_reminder_days__gte=1)
+                & models.Q(request_expiry_days__gt=models.F("request_reminder_days"))
+                & models.Q(request_expiry_days__lte=30),
+                name="program_request_days_ordered",
             ),
         ]
 
@@ -205,6 +228,12 @@ class Question(TenantModel):
 
     def applies_to(self, role: str) -> bool:
         return self.audience in (self.Audience.BOTH, role)
+
+
+def effective_capacity(own: int | None, program_default: int) -> int:
+    """How many mentees a mentor takes: their own capacity, else the program's default.
+    The one rule; publishing, requests, admin-added pairs and the engine's input use it."""
+    return own if own is not None else program_default
 
 
 class Participant(TenantModel):
@@ -284,7 +313,7 @@ class Participant(TenantModel):
 
     @property
     def effective_capacity(self) -> int:
-        return self.capacity if self.capacity is not None else self.program.default_capacity
+        return effective_capacity(self.capacity, self.program.default_capacity)
 
     @property
     def invitation_status_label(self) -> str:
@@ -425,6 +454,8 @@ class Mentorship(TenantModel):
     explanation = models.TextField(blank=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    end_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -436,7 +467,13 @@ class Mentorship(TenantModel):
                 name="mentorship_one_active_per_mentee",
             ),
             models.CheckConstraint(condition=~models.Q(mentor=models.F("mentee")), name="mentorship_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(status="active", ended_at__isnull=True)
+                | models.Q(status="ended", ended_at__isnull=False),
+                name="mentorship_ended_has_date",
+            ),
         ]
+        indexes = [models.Index(fields=["mentor", "status"], name="mentorship_mentor_status")]
 
     def __str__(self) -> str:
         return f"{self.mentor.display_name} → {self.mentee.display_name}"

@@ -16,6 +16,7 @@ from turazo.core.models import save_existing
 PROGRAM_FIELDS = (
     "name", "description", "start_date", "end_date", "default_capacity",
     "session_length_minutes", "cadence_days", "matching_mode",
+    "max_pending_requests", "request_reminder_days", "request_expiry_days", "mentors_confirm_matches",
 )  # fmt: skip
 PROGRAM_GONE = "This program was deleted meanwhile."
 
@@ -35,6 +36,18 @@ def validate_program(data: dict[str, Any]) -> None:
         errors["session_length_minutes"] = ["Sessions last between 15 and 240 minutes."]
     if data.get("cadence_days") is not None and int(data["cadence_days"]) < 1:
         errors["cadence_days"] = ["The cadence is at least one day."]
+    pending = data.get("max_pending_requests")
+    if pending is not None and not 1 <= int(pending) <= 10:
+        errors["max_pending_requests"] = ["A mentee may ask between 1 and 10 mentors at a time."]
+    remind, expire = data.get("request_reminder_days"), data.get("request_expiry_days")
+    if remind is not None and int(remind) < 1:
+        errors["request_reminder_days"] = ["Remind mentors after one day at the earliest."]
+    if expire is not None and not 1 <= int(expire) <= 30:
+        errors["request_expiry_days"] = ["Requests expire after 1 to 30 days."]
+    elif remind is not None and expire is not None and int(expire) <= int(remind):
+        errors["request_expiry_days"] = [
+            f"Requests must expire after the reminder ({int(remind)} days); choose more than {int(remind)} days."
+        ]
     if errors:
         raise ValidationFailed("The program has invalid fields: " + ", ".join(sorted(errors)) + ".", fields=errors)
 

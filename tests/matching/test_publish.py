@@ -87,7 +87,8 @@ def test_capacity_is_rechecked_at_publish(program, hr_admin, done_run, django_ca
     Participant.objects.filter(pk=full.pk).update(capacity=1)
     result = _publish(done_run, hr_admin, django_capture_on_commit_callbacks)
     assert result.created == 4 - done_run.proposals.filter(mentor=full).count()
-    assert result.skipped and all(s == f"{full.display_name} is at capacity" for s in result.skipped)
+    assert result.skipped
+    assert all(s == f"{full.display_name} has no free place left." for s in result.skipped)
     assert Mentorship.objects.filter(mentor=full).count() == 1
 
 
@@ -105,7 +106,8 @@ def test_a_mentee_who_got_a_mentor_meanwhile_is_skipped(
         source="request",
     )
     result = _publish(done_run, hr_admin, django_capture_on_commit_callbacks)
-    assert result.created == 3 and result.skipped == [f"{proposal.mentee.display_name} already has a mentor"]
+    assert result.created == 3
+    assert result.skipped == [f"{proposal.mentee.display_name} already has a mentor."]
     assert Mentorship.objects.filter(mentee=proposal.mentee).count() == 1
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from mentoring.models import Mentorship, Participant
 
@@ -28,6 +29,7 @@ def test_ended_mentorships_are_not_shown(client, program, mentor, mentee):
     Mentorship.objects.create(
         organization=program.organization, program=program, mentor=Participant.objects.get(user=mentor),
         mentee=Participant.objects.get(user=mentee), source="admin", status="ended",
+        ended_at=timezone.now(),
     )  # fmt: skip
     client.force_login(mentee)
     assert "Your mentor</h4>" not in client.get("/dashboard/").content.decode()

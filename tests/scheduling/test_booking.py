@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mentoring.models import Mentorship, Program
 from scheduling.models import Reminder, Session, SessionAttendance
@@ -88,7 +89,7 @@ def test_someone_outside_the_pair_cannot_book(pair, hr_admin):
 
 
 def test_an_ended_mentorship_cannot_book(pair):
-    Mentorship.objects.filter(pk=pair.pk).update(status="ended")
+    Mentorship.objects.filter(pk=pair.pk).update(status="ended", ended_at=timezone.now())
     pair.refresh_from_db()
     with pytest.raises(Conflict, match="has ended"):
         book(pair)
