@@ -8,6 +8,7 @@ expire when the session starts). Built with turazo/core/notifications.py.
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -80,6 +81,10 @@ def _context(session: Session, participant, *, links: bool, now: datetime) -> di
     return context
 
 
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "turazo.invalid"
+
+
 def _build(
     template: str, context: dict, to: str, calendar: CalendarPart | None, connection, headers: dict | None = None
 ) -> EmailMultiAlternatives:
@@ -127,6 +132,11 @@ def reminder_message(reminder: Reminder, *, connection=None, now: datetime | Non
     if feedback:
         context["feedback_url"] = absolute_url(reverse("session-feedback", args=[session.pk]))
     template = "session_feedback_request" if feedback else "session_reminder"
-    # The header names the row, so a duplicate could be traced (tests count them).
-    headers = {"X-Turazo-Reminder": str(reminder.pk)}
+    # The header names the row, so a duplicate could be traced (tests count them). The
+    # Message-ID is the same every time this reminder (for this due time) is sent, so a copy
+    # resent after a worker crash is recognised as the same message by mail clients.
+    headers = {
+        "X-Turazo-Reminder": str(reminder.pk),
+        "Message-ID": f"<reminder-{reminder.pk}-{int(reminder.due_at.timestamp())}@{_mail_domain()}>",
+    }
     return _build(template, context, reminder.recipient.email, None, connection, headers)

@@ -14,14 +14,16 @@ Dispatch
 --------
 ``reminders_dispatch`` is run every minute by Celery beat (never by broker ETAs or
 countdowns, which are lost or duplicated when workers restart). It claims due rows with
-``SELECT ... FOR UPDATE SKIP LOCKED`` in small batches: two workers running it at once
-take different rows, and a row is marked sent in the same transaction that locked it, so
-each reminder goes out once. A reminder whose session has already started is skipped and
+``SELECT ... FOR UPDATE SKIP LOCKED``, one row per transaction: two workers running it at
+once take different rows, and a row is marked sent in the same transaction that locked it,
+so each reminder goes out once. A reminder whose session has already started is skipped and
 recorded ("not sent late"); so is one the recipient or the program turned off. A failed
 send is retried by the next run (the row stays pending) and marked failed after
-``MAX_ATTEMPTS``. If a worker dies in the middle of a batch, its transaction rolls back
-and the batch is sent again by the next run: at most ``BATCH_SIZE`` duplicates in that
-rare crash, never a silent loss.
+``MAX_ATTEMPTS``. If a worker is killed between the mail server accepting a reminder and
+its transaction committing, that one row rolls back and the next run sends it again: at
+most one duplicate per crash (the email has a stable ``Message-ID``, so most mail clients
+show it once), never a silent loss. Committing each row at once is what keeps that window
+to a single email; a batch per transaction would resend the whole batch.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from scheduling.models import NotificationPreference, Reminder, SchedulingPolicy
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 25
+BATCH_SIZE = 1  # rows per transaction: a crash can resend at most this many (see above)
 MAX_ATTEMPTS = 5
 Kind, Status = Reminder.Kind, Reminder.Status
 

@@ -207,3 +207,32 @@ def test_the_periodic_task_completes_ended_sessions_even_without_feedback_reques
     session.refresh_from_db()
     assert session.status == "completed"
     assert outcome["completed"] == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_sending_loses_no_reminder_and_resends_at_most_one(program):
+    pair = make_pair(program)
+    ids = _due_reminders(pair, 400)
+    outbox = tempfile.mkdtemp(prefix="turazo-reminders-kill-")
+    with running_worker(var_dir=outbox) as doomed:
+        reminders_dispatch_task.delay()
+        wait_for(lambda: Reminder.objects.filter(pk__in=ids, status="sent").count() >= 50, timeout=120)
+        doomed.kill()
+    assert Reminder.objects.filter(pk__in=ids, status="pending").exists()  # killed mid-way
+    with running_worker(var_dir=outbox):
+        for _ in range(8):  # each run sends for at most its time budget, as beat would repeat it
+            reminders_dispatch_task.delay()
+        wait_for(lambda: not Reminder.objects.filter(pk__in=ids, status="pending").exists(), timeout=300)
+    assert Counter(Reminder.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent": 400}
+    messages = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in Path(outbox, "outbox").glob("*.eml")
+    ]
+    sent = Counter(int(m["X-Turazo-Reminder"]) for m in messages)
+    assert set(sent) == set(ids)
+    assert sum(n - 1 for n in sent.values()) <= 1
+    ids_by_reminder = {}
+    for m in messages:
+        ids_by_reminder.setdefault(int(m["X-Turazo-Reminder"]), set()).add(m["Message-ID"])
+    assert all(len(v) == 1 for v in ids_by_reminder.values())  # a resent copy keeps its Message-ID
