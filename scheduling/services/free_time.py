@@ -9,7 +9,7 @@ the weekly cap. Three to five queries whatever the window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from scheduling import slots
 from scheduling.models import Availability, SchedulingPolicy, Session, SessionAttendance
 from scheduling.services.availability import availability_as_slots, availability_get_or_create
 from scheduling.services.policy import policy_for, policy_rules
+from scheduling.slots.zones import get_zone
 
 # Busy sessions that can matter to a window: one session length plus both buffers (at most
 # 4 h + 2 × 4 h) either side; a day is plenty. The weekly cap needs the whole week around.
@@ -36,6 +37,16 @@ class PairSchedule:
     @property
     def rules(self) -> slots.SlotRules:
         return self.query.rules
+
+    @property
+    def program_ends_at(self) -> datetime:
+        """Sessions end by midnight after the program's last day, on the mentor's clock."""
+        day = self.mentorship.program.end_date + timedelta(days=1)
+        return datetime.combine(day, time(0), tzinfo=get_zone(self.mentor_availability.timezone))
+
+    def last_start_before(self, before: datetime) -> datetime:
+        """``before`` clipped so that every start before it ends within the program."""
+        return min(before, self.program_ends_at - self.rules.length + timedelta(seconds=1))
 
 
 def availabilities_for(*participants, fallback_zone: str = "UTC") -> list[Availability]:
@@ -109,6 +120,9 @@ def free_slots_between(
     """The bookable slots starting in ``[after, before)``, earliest first."""
     now = now or timezone.now()
     pair = pair_query(mentorship=mentorship, lo=after, hi=before, exclude_session_id=exclude_session_id)
+    before = pair.last_start_before(before)
+    if before <= after:
+        return pair, ()
     return pair, slots.free_slots(pair.query, now=now, after=after, before=before, limit=limit)
 
 
@@ -125,4 +139,7 @@ def next_slots(
     policy = policy_for(mentorship.program)
     horizon_end = now + timedelta(days=policy.horizon_days)
     pair = pair_query(mentorship=mentorship, lo=after, hi=horizon_end, exclude_session_id=exclude_session_id)
-    return slots.free_slots(pair.query, now=now, after=max(after, now), limit=count)
+    before = pair.last_start_before(horizon_end)
+    if before <= max(after, now):
+        return ()
+    return slots.free_slots(pair.query, now=now, after=max(after, now), before=before, limit=count)

@@ -28,11 +28,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from mentoring.models import Mentorship, Participant, Program
 from scheduling import slots
 from scheduling.models import Availability, Reminder, Session, SessionAttendance
-from scheduling.services.free_time import next_slots, pair_query
+from scheduling.services.free_time import PairSchedule, next_slots, pair_query
 from scheduling.services.reminders import reminders_sync
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.jobs import enqueue_on_commit
@@ -143,6 +145,16 @@ def _unavailable(problem: slots.SlotProblem, *, mentorship: Mentorship, start: d
     return ValidationFailed(problem.message, fields={"start": [problem.message]}, code=problem.value)
 
 
+def _check_within_program(pair: PairSchedule, end: datetime) -> None:
+    if end > pair.program_ends_at:
+        program = pair.mentorship.program
+        message = _("%(program)s ends on %(date)s: pick a time that ends by then.") % {
+            "program": program.name,
+            "date": date_format(program.end_date),
+        }
+        raise ValidationFailed(message, fields={"start": [message]}, code="after_program_end")
+
+
 def _check_pair(mentorship: Mentorship, actor) -> str:
     role = _role(mentorship, actor)
     if role is None:
@@ -185,6 +197,7 @@ def session_book(
             problem = slots.check_slot(pair.query, now=now, start=start)
             if problem is not None:
                 raise _unavailable(problem, mentorship=mentorship, start=start, exclude=None, now=now)
+            _check_within_program(pair, end)
             room = _room_name()
             session = Session.objects.create(
                 organization_id=mentorship.organization_id,
@@ -284,6 +297,7 @@ def session_reschedule(
             problem = slots.check_slot(pair.query, now=now, start=start)
             if problem is not None:
                 raise _unavailable(problem, mentorship=mentorship, start=start, exclude=session.pk, now=now)
+            _check_within_program(pair, end)
             session.start, session.end = start, end
             session.sequence += 1
             session.reschedule_count += 1

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, Program
 from scheduling.models import Reminder, Session, SessionAttendance
+from scheduling.services.free_time import next_slots
 from scheduling.services.policy import policy_for, policy_update
 from scheduling.services.sessions import (
     SlotUnavailable,
@@ -101,6 +102,40 @@ def test_a_closed_program_cannot_book(pair):
     pair.program.refresh_from_db()
     with pytest.raises(Conflict, match="is closed"):
         book(pair)
+
+
+def _program_ends(pair, day):
+    Program.objects.filter(pk=pair.program_id).update(end_date=day)
+    pair.program.refresh_from_db()
+
+
+def test_a_session_must_end_by_the_programs_last_day(pair):
+    _program_ends(pair, TUE_9.date() - timedelta(days=1))
+    with pytest.raises(ValidationFailed, match="ends on 1 Mar 2027: pick a time that ends by then") as e:
+        book(pair)
+    assert e.value.code == "after_program_end"
+    assert Session.objects.count() == 0
+
+
+def test_the_last_day_of_the_program_can_still_be_booked(pair):
+    _program_ends(pair, TUE_9.date())
+    assert book(pair).start == TUE_9
+
+
+def test_a_session_cannot_be_moved_past_the_programs_end(pair):
+    session = book(pair)
+    _program_ends(pair, TUE_9.date())
+    with pytest.raises(ValidationFailed, match="pick a time that ends by then"):
+        session_reschedule(session=session, start=TUE_9 + timedelta(days=1), actor=pair.mentee.user, now=NOW)
+    session.refresh_from_db()
+    assert session.start == TUE_9
+
+
+def test_free_times_stop_at_the_programs_end(pair):
+    _program_ends(pair, TUE_9.date())
+    offered = next_slots(mentorship=pair, after=NOW, count=50, now=NOW)
+    assert offered
+    assert max(slot.end for slot in offered) <= datetime(2027, 3, 3, 0, 0, tzinfo=UTC)  # Lisbon = UTC in March
 
 
 @pytest.mark.parametrize(
