@@ -648,10 +648,7 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
         Program.objects.filter(pk=program.pk, status__in=[Program.Status.ENROLLING, Program.Status.MATCHING]).update(
             status=Program.Status.ACTIVE
         )
-        if created:
-            from matching.tasks import match_published_notify_task
-
-            enqueue_on_commit(match_published_notify_task, run.pk)
+        # The introductions go out from the mentorships_started receiver (matching/signals.py).
     return PublishResult(created=len(created), already_published=already, skipped=skipped)
 
 

@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from matching.services import suggestions_schedule_refresh
 from mentoring.models import Mentorship, Participant
 from mentoring.signals import mentorship_ended, mentorships_started
+from turazo.core.jobs import enqueue_on_commit
 
 
 @receiver(post_save, sender=Participant, dispatch_uid="matching.participant_saved")
@@ -31,3 +32,25 @@ def _mentorships_changed(
     """Bulk-created or ended mentorships change mentors' free places: refresh suggestions."""
     for program_id in {m.program_id for m in (mentorships or [mentorship])}:
         suggestions_schedule_refresh(program_id=program_id)
+
+
+# Bigger publishes are introduced in several jobs, so one slow SMTP server delays fewer pairs.
+INTRODUCE_CHUNK = 200
+
+
+@receiver(mentorships_started, dispatch_uid="matching.mentorships_introduce")
+def _introduce(sender: type, mentorships: list[Mentorship], **kwargs: Any) -> None:
+    """Every new mentorship (published, accepted, added by an admin) gets one introduction
+    email to both people, after commit."""
+    from matching.tasks import mentorships_introduce_task
+
+    ids = [m.pk for m in mentorships]
+    for i in range(0, len(ids), INTRODUCE_CHUNK):
+        enqueue_on_commit(mentorships_introduce_task, ids[i : i + INTRODUCE_CHUNK])
+
+
+@receiver(mentorship_ended, dispatch_uid="matching.mentorship_ended_notify")
+def _tell_the_other(sender: type, mentorship: Mentorship, **kwargs: Any) -> None:
+    from matching.tasks import mentorship_ended_notify_task
+
+    enqueue_on_commit(mentorship_ended_notify_task, mentorship.pk)

@@ -5,16 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
 
-from matching import services
+from matching import mentorship_services, services
 from matching.engine import InvalidInput
 from matching.models import MatchProposal
-from turazo.core.mail import subject_line
 
 logger = logging.getLogger(__name__)
 
@@ -50,55 +44,39 @@ def suggestions_refresh_task(program_id: int) -> int:
         return 0
 
 
-def match_published_emails(proposal: MatchProposal) -> list[EmailMultiAlternatives]:
-    """One email to the mentee and one to the mentor, each naming the other and why."""
-    program = proposal.run.program
-    link = settings.SITE_URL + reverse("dashboard")
-    messages = []
-    for person, other, role in (
-        (proposal.mentee, proposal.mentor, "mentor"),
-        (proposal.mentor, proposal.mentee, "mentee"),
-    ):
-        context = {
-            "person": person,
-            "other": other,
-            "other_role": role,
-            "program": program,
-            "organization": program.organization,
-            "explanation": proposal.explanation,
-            "link": link,
-        }
-        message = EmailMultiAlternatives(
-            subject=subject_line(f"Your {role} in {program.name}: {other.display_name}"),
-            body=render_to_string("emails/match_published.txt", context),
-            to=[person.user.email if person.user_id else person.email],
-        )
-        message.attach_alternative(render_to_string("emails/match_published.html", context), "text/html")
-        messages.append(message)
-    return messages
-
-
-# acks_late + reject_on_worker_lost: each pair is claimed before its emails go out, so a
-# redelivery mails only the pairs the dead worker had not reached.
 @shared_task(name="matching.match_published_notify", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def match_published_notify_task(run_id: int) -> int:
-    """Email both people of every published, not yet notified pair of a run.
+    """Kept for jobs queued before introductions moved to ``mentorships_introduce``:
+    introduces the run's mentorships (each once, whoever sends it first)."""
+    ids = MatchProposal.objects.filter(run_id=run_id, mentorship__isnull=False).values_list("mentorship_id", flat=True)
+    return mentorship_services.mentorships_introduce(mentorship_ids=list(ids))
 
-    Each pair is claimed with a conditional UPDATE before sending, so running
-    the task twice never mails a pair twice."""
-    sent = 0
-    ids = MatchProposal.objects.filter(run_id=run_id, mentorship__isnull=False, notified_at__isnull=True).values_list(
-        "pk", flat=True
-    )
-    for proposal_id in list(ids):
-        if not MatchProposal.objects.filter(pk=proposal_id, notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        ):
-            continue
-        proposal = MatchProposal.objects.select_related(
-            "mentee__user", "mentor__user", "run__program__organization"
-        ).get(pk=proposal_id)
-        for message in match_published_emails(proposal):
-            message.send()
-        sent += 1
-    return sent
+
+# acks_late: each mentorship is claimed (conditional UPDATE) before its emails go out, so
+# a redelivery mails only those the dead worker had not reached.
+@shared_task(
+    name="matching.mentorships_introduce",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 6},
+)
+def mentorships_introduce_task(mentorship_ids: list[int]) -> int:
+    """Email both people of each new mentorship an introduction (once)."""
+    return mentorship_services.mentorships_introduce(mentorship_ids=mentorship_ids)
+
+
+@shared_task(
+    name="matching.mentorship_ended_notify",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 6},
+)
+def mentorship_ended_notify_task(mentorship_id: int) -> int:
+    """Tell the other person (both, after an admin ended it) that a mentorship ended (once)."""
+    return mentorship_services.mentorship_ended_notify(mentorship_id=mentorship_id)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import views
+from matching import mentorship_views, views
 
 urlpatterns = [
     path("programs/<int:pk>/matching/", views.matching_settings, name="matching-settings"),
@@ -20,4 +20,19 @@ urlpatterns = [
     path("matching/runs/<int:run_id>/proposals/<int:proposal_id>/swap/", views.proposal_swap, name="proposal-swap"),
     path("matching/compare/", views.matchrun_compare, name="matchrun-compare"),
     path("me/suggestions/", views.my_suggestions, name="my-suggestions"),
+    # Mentorships: the HR admin's pages of a program, and a participant ending theirs
+    path("programs/<int:pk>/mentorships/", mentorship_views.program_mentorships, name="program-mentorships"),
+    path(
+        "programs/<int:pk>/mentorships/export.csv",
+        mentorship_views.program_mentorships_export,
+        name="program-mentorships-export",
+    ),
+    path("programs/<int:pk>/mentorships/add/", mentorship_views.program_mentorship_add, name="program-mentorship-add"),
+    path(
+        "programs/<int:pk>/mentorships/<int:mentorship_id>/end/",
+        mentorship_views.program_mentorship_end,
+        name="program-mentorship-end",
+    ),
+    path("programs/<int:pk>/requests/", mentorship_views.program_requests, name="program-requests"),
+    path("mentorships/<int:pk>/end/", mentorship_views.mentorship_end, name="mentorship-end"),
 ]

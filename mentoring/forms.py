@@ -87,6 +87,11 @@ class ParticipantFilterForm(forms.Form):
         ],  # fmt: skip
         label=_("Profile"),
     )
+    matched = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Matched or not")), ("matched", _("Matched")), ("unmatched", _("Unmatched"))],
+        label=_("Mentorship"),
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[

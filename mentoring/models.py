@@ -456,6 +456,10 @@ class Mentorship(TenantModel):
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     end_reason = models.CharField(max_length=300, blank=True)
+    # Claimed (conditional UPDATE) before the introduction / the "it ended" email goes out, so
+    # a task run twice never mails anyone twice.
+    introduced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    end_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

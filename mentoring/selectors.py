@@ -5,11 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from mentoring.models import Invitation, Organization, Participant, Program, Question
+from mentoring.models import Invitation, Mentorship, Organization, Participant, Program, Question
 
 IS = Participant.InvitationStatus
 
@@ -91,6 +104,17 @@ COMPLETENESS_FILTERS = {
 }
 
 
+def with_current_mentor(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Each participant with ``current_mentor`` (the name, or email, of a mentee's active
+    mentor; None for mentors and unmatched mentees), as a correlated subquery."""
+    active = Mentorship.objects.filter(mentee=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
+    return qs.annotate(
+        current_mentor=Subquery(
+            active.annotate(name=Coalesce(NullIf("mentor__full_name", Value("")), "mentor__email")).values("name")[:1]
+        )
+    )
+
+
 def participants_table(
     program: Program,
     *,
@@ -99,6 +123,7 @@ def participants_table(
     status: str = "",
     completeness: str = "",
     sort: str = "name",
+    matched: str = "",
 ) -> QuerySet[Participant]:
     """Participants of a program for the admin table, the CSV export and the API: filtered,
     sorted, each with its ``invitation_status`` (a correlated subquery, not a query per row).
@@ -106,6 +131,12 @@ def participants_table(
     ``status`` is an invitation status ("joined", "not_invited", ...), or one of the record's
     own statuses ("invited", "active"), or "all"; by default removed people are left out."""
     qs = with_invitation_status(Participant.objects.filter(program=program).select_related("user"))
+    qs = with_current_mentor(qs)
+    if matched in ("matched", "unmatched"):
+        has = Exists(Mentorship.objects.filter(mentee=OuterRef("pk"), status=Mentorship.Status.ACTIVE)) | Exists(
+            Mentorship.objects.filter(mentor=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
+        )
+        qs = qs.filter(has if matched == "matched" else ~has)
     if search:
         qs = qs.filter(
             Q(full_name__icontains=search)

@@ -6,5 +6,6 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
-        # Reschedule and cancel links from the session emails.
-        from scheduling import links  # noqa: F401
+        # Reschedule and cancel links from the session emails; ending a mentorship cancels
+        # the pair's future sessions.
+        from scheduling import links, receivers  # noqa: F401

@@ -9,6 +9,7 @@ Public API (imported by the Django app from ``matching.engine``):
   should_cancel=None)``;
 * ``score_pairs(inp, mentee_id, mentor_ids=None, thresholds=True)`` --
   next-best alternatives, or any pair an organiser may pin;
+* ``pair_problem(inp, mentee_id, mentor_id)`` -- which hard rule excludes a pair;
 * ``explain(proposal)`` -- one-line human explanation.
 
 Algorithms: ``optimal`` maximises the number of matched mentees, then the
@@ -19,7 +20,7 @@ capacity. ``optimal_dense`` (all valid pairs, no certificate needed) exists for
 tests and benchmarks. Scoring is described in ``scoring.py`` and ``hours.py``.
 """
 
-from .core import run, score_pairs
+from .core import pair_problem, run, score_pairs
 from .explain import explain
 from .types import (
     DEFAULT_QUESTION_RULE,
@@ -50,6 +51,7 @@ __all__ = [
     "Unmatched",
     "Weights",
     "explain",
+    "pair_problem",
     "run",
     "score_pairs",
 ]

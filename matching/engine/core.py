@@ -234,6 +234,22 @@ def run(
     return MatchResult(algorithm, proposals, unmatched, suggestions, stats, timings)
 
 
+def pair_problem(inp: MatchInput, mentee_id: int, mentor_id: int) -> str | None:
+    """Which hard rule excludes the pair, or None: ``"language"`` (no shared language),
+    ``"manager"``, ``"self"`` or ``"forbidden"``; ``"unknown"`` when either id is not in
+    the input. The same masks ``run`` and ``score_pairs`` use, so the rule is written once."""
+    scorer = Scorer(inp)
+    i, j = scorer.mentee_pos.get(mentee_id), scorer.mentor_pos.get(mentor_id)
+    if i is None or j is None:
+        return "unknown"
+    lang, not_excl, _ = scorer.hard_ok(i)
+    if not not_excl[j]:
+        return scorer.excl_reason.get((i, j), "forbidden")
+    if not lang[j]:
+        return "language"
+    return None
+
+
 def score_pairs(
     inp: MatchInput, mentee_id: int, mentor_ids: Sequence[int] | None = None, *, thresholds: bool = True
 ) -> list[Proposal]:

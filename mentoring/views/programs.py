@@ -114,6 +114,7 @@ def _filtered_participants(request: HttpRequest, program: Program):
         status=filters.get("status", ""),
         completeness=filters.get("completeness", ""),
         sort=filters.get("sort") or "name",
+        matched=filters.get("matched", ""),
     )
     return form, qs
 

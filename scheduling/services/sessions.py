@@ -331,33 +331,69 @@ def session_reschedule(
 def session_cancel(*, session: Session, actor, reason: str = "", now: datetime | None = None) -> Session:
     """Cancel before the start. Inside the program's minimum notice it is marked late (the
     admin sees it). Reminders stop; both calendars get METHOD:CANCEL."""
-    from scheduling.services.policy import policy_for
-
     now = now or timezone.now()
     reason = _clean_text(reason, "reason", MAX_NOTE, "reason")
     with transaction.atomic():
         session = _lock_session(session)
         _check_changeable(session, actor, now, "cancel")
-        policy = policy_for(session.program)
-        session.status = Session.Status.CANCELLED
-        session.cancelled_at = now
-        session.cancelled_by = actor
-        session.cancel_reason = reason
-        session.late_cancellation = session.start - now < timedelta(hours=policy.min_notice_hours)
-        session.sequence += 1
-        session.last_changed_by = actor
-        save_existing(
-            session,
-            gone=GONE,
-            update_fields=[
-                "status", "cancelled_at", "cancelled_by", "cancel_reason", "late_cancellation",
-                "sequence", "last_changed_by", "updated_at",
-            ]
-        )  # fmt: skip
-        SessionAttendance.objects.filter(session=session).update(active=False)
-        reminders_sync(session=session, policy=policy, now=now)
-        _enqueue_notify(session.pk)
+        _cancel(session, actor=actor, reason=reason, now=now)
     return session
+
+
+def _cancel(session: Session, *, actor, reason: str, now: datetime) -> None:
+    """Cancel a locked, scheduled session (the callers checked who may)."""
+    from scheduling.services.policy import policy_for
+
+    policy = policy_for(session.program)
+    session.status = Session.Status.CANCELLED
+    session.cancelled_at = now
+    session.cancelled_by = actor
+    session.cancel_reason = reason
+    session.late_cancellation = session.start - now < timedelta(hours=policy.min_notice_hours)
+    session.sequence += 1
+    session.last_changed_by = actor
+    save_existing(
+        session,
+        gone=GONE,
+        update_fields=[
+            "status", "cancelled_at", "cancelled_by", "cancel_reason", "late_cancellation",
+            "sequence", "last_changed_by", "updated_at",
+        ]
+    )  # fmt: skip
+    SessionAttendance.objects.filter(session=session).update(active=False)
+    reminders_sync(session=session, policy=policy, now=now)
+    _enqueue_notify(session.pk)
+
+
+MENTORSHIP_ENDED_REASON = "The mentorship ended."
+
+
+def sessions_cancel_for_ended_mentorship(*, mentorship: Mentorship, actor, now: datetime | None = None) -> int:
+    """Cancel the pair's sessions that have not started yet (the mentorship just ended, in
+    the caller's transaction): each is cancelled as ``session_cancel`` would, so both
+    calendars get METHOD:CANCEL and reminders stop. Returns how many."""
+    now = now or timezone.now()
+    reason = MENTORSHIP_ENDED_REASON + (f" {mentorship.end_reason}" if mentorship.end_reason else "")
+    reason = reason[:MAX_NOTE]
+    cancelled = 0
+    with transaction.atomic():
+        ids = list(
+            Session.objects.filter(mentorship=mentorship, status=Session.Status.SCHEDULED, start__gt=now)
+            .order_by("start", "pk")
+            .values_list("pk", flat=True)
+        )
+        for pk in ids:
+            session = lock_existing(
+                Session.objects.select_related("program", "mentorship", "mentor__user", "mentee__user"),
+                pk=pk,
+                gone=GONE,
+                of=("self",),
+            )
+            if session.status != Session.Status.SCHEDULED or session.has_started(now):
+                continue
+            _cancel(session, actor=actor, reason=reason, now=now)
+            cancelled += 1
+    return cancelled
 
 
 def sessions_complete_due(*, now: datetime | None = None) -> int:

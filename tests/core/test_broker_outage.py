@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from matching import services as matching
 from matching.models import MatchRun, Suggestion
-from mentoring.models import ImportJob, Invitation, Participant
+from mentoring.models import ImportJob, Invitation, Mentorship, Participant
 from mentoring.services import imports
 from mentoring.services.invitations import invitation_issue_bulk
 from tests.matching import cohort
@@ -157,7 +157,8 @@ def test_publishing_a_run_creates_the_mentorships_and_the_emails_wait(admin, pro
         response = admin.post(reverse("matchrun-publish", args=[run.pk]))
     assert response.status_code == 302
     assert _messages(response) == ["Published 6 mentorships; both people get an email."]
-    assert [j.args for j in _waiting("matching.match_published_notify")] == [[run.pk]]
+    ids = sorted(Mentorship.objects.filter(program=program).values_list("pk", flat=True))
+    assert [sorted(j.args[0]) for j in _waiting("matching.mentorships_introduce")] == [ids]
 
 
 @pytest.mark.services

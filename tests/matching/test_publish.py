@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from matching import services
 from matching.models import MatchProposal, MatchRun
-from matching.tasks import match_published_notify_task
+from matching.tasks import match_published_notify_task, mentorships_introduce_task
 from mentoring.models import Mentorship, Participant, Program
 from tests.matching import cohort
 from turazo.core.errors import Conflict
@@ -50,11 +50,13 @@ def test_publishing_creates_mentorships_from_matching_and_emails_both_people_aft
         proposal.score,
         proposal.explanation,
     )
-    assert proposal.mentorship == rows[0] and proposal.notified_at is not None
-    assert len(mail.outbox) == 8
+    assert proposal.mentorship == rows[0]
+    assert rows[0].introduced_at is not None
+    assert len(mail.outbox) == 8  # one introduction to each person, nothing else
     to_mentee = next(m for m in mail.outbox if m.to == [rows[0].mentee.email])
     assert to_mentee.subject == f"Your mentor in {program.name}: {rows[0].mentor.display_name}"
-    assert proposal.explanation in to_mentee.body and "/dashboard/" in to_mentee.body
+    assert proposal.explanation in to_mentee.body
+    assert f"/mentorships/{rows[0].pk}/book/" in to_mentee.body
     to_mentor = next(
         m for m in mail.outbox if m.to == [rows[0].mentor.email] and rows[0].mentee.display_name in m.subject
     )
@@ -120,10 +122,12 @@ def test_only_a_finished_run_can_be_published(program, hr_admin):
 
 
 @pytest.mark.django_db
-def test_the_notify_task_never_mails_a_pair_twice(program, hr_admin, done_run, django_capture_on_commit_callbacks):
+def test_the_introductions_never_mail_a_pair_twice(program, hr_admin, done_run, django_capture_on_commit_callbacks):
     _publish(done_run, hr_admin, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 8
-    assert match_published_notify_task(done_run.pk) == 0
+    ids = list(Mentorship.objects.values_list("pk", flat=True))
+    assert mentorships_introduce_task(ids) == 0
+    assert match_published_notify_task(done_run.pk) == 0  # the task queued by older releases
     assert len(mail.outbox) == 8
 
 
