@@ -269,13 +269,13 @@ def _duration(value: dt.timedelta | None) -> str:
 
 @tenant_view()
 def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
-    """A mentor or mentee ends their own mentorship (GET: confirm with a reason; POST: end).
-    Someone else's mentorship is a 404, like any object outside one's reach."""
-    mentorship = get_for_org(
-        Mentorship.objects.select_related("mentor", "mentee", "program").filter(
-            Q(mentor__user=request.user) | Q(mentee__user=request.user)
-        ),
-        request.organization,
-        pk=pk,
-    )
-    return _end(request, mentorship, admin=False, back=reverse("dashboard"))
+    """A mentor or mentee ends their own mentorship (GET: confirm with a reason; POST: end);
+    an HR admin may end any of the organization's here too. Anyone else's is a 404."""
+    admin = request.membership.is_admin
+    qs = Mentorship.objects.select_related("mentor", "mentee", "program")
+    if not admin:
+        qs = qs.filter(Q(mentor__user=request.user) | Q(mentee__user=request.user))
+    mentorship = get_for_org(qs, request.organization, pk=pk)
+    mine = request.user.pk in (mentorship.mentor.user_id, mentorship.mentee.user_id)
+    back = reverse("dashboard") if mine else reverse("program-mentorships", args=[mentorship.program_id])
+    return _end(request, mentorship, admin=not mine, back=back)

@@ -110,7 +110,9 @@ def with_current_mentor(qs: QuerySet[Participant]) -> QuerySet[Participant]:
     active = Mentorship.objects.filter(mentee=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
     return qs.annotate(
         current_mentor=Subquery(
-            active.annotate(name=Coalesce(NullIf("mentor__full_name", Value("")), "mentor__email")).values("name")[:1]
+            active.annotate(
+                name=Coalesce(NullIf("mentor__full_name", Value("")), "mentor__email", output_field=CharField())
+            ).values("name")[:1]
         )
     )
 
