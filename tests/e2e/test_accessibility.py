@@ -57,6 +57,8 @@ def test_hr_admin_pages_have_no_wcag_violations(page, live_server, demo):
         "/dashboard/", "/programs/", "/programs/new/", f"/programs/{pk}/", f"/programs/{pk}/edit/",
         f"/programs/{pk}/participants/", f"/programs/{pk}/import/", f"/programs/{pk}/invitations/",
         f"/programs/{pk}/questions/", f"/programs/{pk}/matching/", "/skills/", "/preferences/",
+        f"/programs/{pk}/mentorships/", f"/programs/{pk}/mentorships/?show=unmatched",
+        f"/programs/{pk}/mentorships/add/", f"/programs/{pk}/requests/",
     ]  # fmt: skip
     assert _check(page, live_server.url, paths) == {}
 

@@ -92,15 +92,15 @@ def test_a_mentor_with_nothing_yet_gets_the_empty_state(client, mentor):
 
 
 def test_shared_hours_are_shown_in_both_zones():
-    me = Participant(timezone="America/New_York", work_start=dt.time(9), work_end=dt.time(17))
-    them = Participant(timezone="Europe/Berlin", work_start=dt.time(9), work_end=dt.time(17))
+    me = Participant(timezone="America/New_York", work_start=dt.time(9), work_end=dt.time(17), work_days=[0, 1, 2, 3, 4])
+    them = Participant(timezone="Europe/Berlin", work_start=dt.time(9), work_end=dt.time(17), work_days=[0, 1, 2, 3, 4])
     text = shared_hours(me, them, today=dt.date(2027, 3, 2))
     assert text == "09:00–11:00 your time (America/New_York) · 15:00–17:00 theirs (Europe/Berlin)"
 
 
 def test_no_overlap_says_so():
-    me = Participant(timezone="America/Los_Angeles", work_start=dt.time(9), work_end=dt.time(12))
-    them = Participant(timezone="Asia/Tokyo", work_start=dt.time(9), work_end=dt.time(12))
+    me = Participant(timezone="America/Los_Angeles", work_start=dt.time(9), work_end=dt.time(12), work_days=[0, 1, 2, 3, 4])
+    them = Participant(timezone="Asia/Tokyo", work_start=dt.time(9), work_end=dt.time(12), work_days=[0, 1, 2, 3, 4])
     assert shared_hours(me, them, today=dt.date(2027, 3, 2)).startswith("Your working hours do not overlap")
 
 
