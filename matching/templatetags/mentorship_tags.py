@@ -37,8 +37,10 @@ def _day_window(p: Participant, day: dt.date) -> tuple[dt.datetime, dt.datetime]
 def shared_hours(me: Participant, other: Participant, *, today: dt.date | None = None) -> str:
     """The working hours both share on a working day, in both people's zones:
     "10:00–12:00 your time (Europe/Paris) · 09:00–11:00 theirs (Europe/London)"; "" when either
-    has no working hours (or a day across midnight) and a sentence when they do not overlap."""
+    has no working hours or days (or a day across midnight) and a sentence when they do not overlap."""
     today = today or timezone.localdate()
+    if not me.work_days or not other.work_days:
+        return ""  # unknown working days, as matching treats them
     best = None
     for delta in (-1, 0, 1):  # zones far apart overlap with the neighbouring day
         a, b = _day_window(me, today), _day_window(other, today + dt.timedelta(days=delta))
