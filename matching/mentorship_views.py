@@ -157,7 +157,6 @@ def program_mentorship_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as e:
             _error_into(form, e)
-            messages.error(request, e.message)
         else:
             messages.success(
                 request,
