@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from matching import selectors
 from matching.engine import InvalidInput, MatchCancelled, Proposal, explain, score_pairs
 from matching.engine import run as engine_run
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
-from mentoring.models import Mentorship, Participant, Program, Question, User
+from mentoring.models import Mentorship, Participant, Program, Question
 from mentoring.services.mentorships import Pair, mentor_free_places, mentorships_create
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.jobs import (

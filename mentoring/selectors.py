@@ -9,7 +9,8 @@ from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mentoring.models import Invitation, Organization, Participant, Program, Question
+from accounts.models import Organization
+from mentoring.models import Invitation, Participant, Program, Question
 
 IS = Participant.InvitationStatus
 

@@ -49,6 +49,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from accounts.models import Membership, User
 from mentoring.csv_import import (
     COLUMNS,
     ParseResult,
@@ -59,7 +60,7 @@ from mentoring.csv_import import (
     template_rows,
 )
 from mentoring.exports import csv_safe
-from mentoring.models import ImportJob, Membership, Participant, Program, Question, Skill, User
+from mentoring.models import ImportJob, Participant, Program, Question, Skill
 from mentoring.profiles import profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed

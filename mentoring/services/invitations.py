@@ -37,9 +37,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from mentoring.models import Invitation, Participant, Program, User
+from accounts.models import User
+from accounts.services import membership_add
+from mentoring.models import Invitation, Participant, Program
 from mentoring.selectors import with_invitation_status
-from mentoring.services.organizations import membership_add
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turazo.core.jobs import enqueue_on_commit
 from turazo.core.models import lock_existing, save_existing

@@ -23,7 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentoring.models import Mentorship, Participant, Program, User, effective_capacity
+from accounts.models import User
+from mentoring.models import Mentorship, Participant, Program, effective_capacity
 from mentoring.signals import mentorship_ended, mentorships_started
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.models import lock_existing, save_existing

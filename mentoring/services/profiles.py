@@ -28,7 +28,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
 
-from mentoring.models import Membership, Participant, Program, Question, User
+from accounts.models import Membership, User
+from mentoring.models import Participant, Program, Question
 from mentoring.profiles import normalize_languages, normalize_tags, profile_completeness, split_list
 from mentoring.services.skills import skill_map
 from turazo.core.errors import PermissionDenied, ValidationFailed

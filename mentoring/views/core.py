@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services
+from accounts.middleware import SESSION_KEY
+from accounts.models import Membership
 from mentoring import selectors
 from mentoring.forms import OrganizationForm, PreferencesForm
-from mentoring.models import Membership
-from mentoring.services import organizations as services
 from turazo.core.errors import DomainError
-from turazo.core.middleware import SESSION_KEY
 from turazo.core.tenancy import tenant_exempt, tenant_view
 
 

@@ -15,10 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.middleware import SESSION_KEY
 from mentoring.models import Invitation, Participant, Program
 from mentoring.services import invitations as services
 from turazo.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from turazo.core.middleware import SESSION_KEY
 from turazo.core.tenancy import get_for_org, tenant_exempt, tenant_view
 
 EXEMPT_REASON = "token-authorized invitation page"

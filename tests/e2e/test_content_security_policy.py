@@ -9,7 +9,8 @@ import re
 from playwright.sync_api import expect
 
 from mentoring.models import Skill
-from tests.mentoring.factories import MembershipFactory, OrganizationFactory, SkillFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mentoring.factories import SkillFactory
 
 PASSWORD = "correct-horse-battery"
 

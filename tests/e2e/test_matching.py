@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 from matching import services, tasks
 from matching.models import MatchProposal, MatchRun
 from mentoring.models import Participant, Program
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.matching import cohort
-from tests.mentoring.factories import MembershipFactory, ProgramFactory, UserFactory
+from tests.mentoring.factories import ProgramFactory
 
 PASSWORD = "correct-horse-battery"
 
