@@ -1,8 +1,9 @@
 """Profile, capacity and mentorship changes schedule a (debounced) suggestions refresh.
 
-Signals because those writes live in the mentoring app's services, the CSV
-import and the Django admin alike; ``bulk_create``/``update()`` bypass them, so
-bulk writers call ``matching.services.suggestions_schedule_refresh`` themselves."""
+Signals because those writes live in the mentoring app's services, the CSV import and
+the Django admin alike, and mentoring sits below matching (it never calls us): single
+saves arrive through ``post_save``; bulk writes (``bulk_create``/``update()`` send no
+``post_save``) send ``mentoring.signals.participants_changed``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.dispatch import receiver
 
 from matching.services import suggestions_schedule_refresh
 from mentoring.models import Mentorship, Participant
-from mentoring.signals import mentorship_ended, mentorships_started
+from mentoring.signals import mentorship_ended, mentorships_started, participants_changed
 
 
 @receiver(post_save, sender=Participant, dispatch_uid="matching.participant_saved")
@@ -31,3 +32,8 @@ def _mentorships_changed(
     """Bulk-created or ended mentorships change mentors' free places: refresh suggestions."""
     for program_id in {m.program_id for m in (mentorships or [mentorship])}:
         suggestions_schedule_refresh(program_id=program_id)
+
+
+@receiver(participants_changed, dispatch_uid="matching.participants_changed")
+def _participants_changed(sender: type, program_id: int, **kwargs: Any) -> None:
+    suggestions_schedule_refresh(program_id=program_id)

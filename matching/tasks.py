@@ -5,16 +5,12 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
 from matching.engine import InvalidInput
 from matching.models import MatchProposal
-from turazo.core.mail import subject_line
+from matching.services.notifications import match_published_emails
 
 logger = logging.getLogger(__name__)
 
@@ -48,34 +44,6 @@ def suggestions_refresh_task(program_id: int) -> int:
         # profiles the engine cannot read (reported on the next admin run); keep the old suggestions
         logger.exception("suggestions for program %s could not be computed", program_id)
         return 0
-
-
-def match_published_emails(proposal: MatchProposal) -> list[EmailMultiAlternatives]:
-    """One email to the mentee and one to the mentor, each naming the other and why."""
-    program = proposal.run.program
-    link = settings.SITE_URL + reverse("dashboard")
-    messages = []
-    for person, other, role in (
-        (proposal.mentee, proposal.mentor, "mentor"),
-        (proposal.mentor, proposal.mentee, "mentee"),
-    ):
-        context = {
-            "person": person,
-            "other": other,
-            "other_role": role,
-            "program": program,
-            "organization": program.organization,
-            "explanation": proposal.explanation,
-            "link": link,
-        }
-        message = EmailMultiAlternatives(
-            subject=subject_line(f"Your {role} in {program.name}: {other.display_name}"),
-            body=render_to_string("emails/match_published.txt", context),
-            to=[person.user.email if person.user_id else person.email],
-        )
-        message.attach_alternative(render_to_string("emails/match_published.html", context), "text/html")
-        messages.append(message)
-    return messages
 
 
 # acks_late + reject_on_worker_lost: each pair is claimed before its emails go out, so a

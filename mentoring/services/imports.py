@@ -63,6 +63,7 @@ from mentoring.exports import csv_safe
 from mentoring.models import ImportJob, Participant, Program, Question, Skill
 from mentoring.profiles import profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
+from mentoring.signals import participants_changed
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.jobs import (
     QUEUED_GIVE_UP,
@@ -492,10 +493,8 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
     progress(done)
 
     if created or updated:
-        # Bulk writes send no model signals: ask for fresh mentor suggestions explicitly.
-        from matching.services import suggestions_schedule_refresh
-
-        suggestions_schedule_refresh(program_id=job.program_id)
+        # Bulk writes send no post_save: say so explicitly (matching refreshes its suggestions).
+        participants_changed.send(sender=Participant, program_id=job.program_id)
 
     invited: Sequence = []
     if job.send_invitations:

@@ -26,13 +26,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.http import Http404
 
 from accounts.models import Membership, User
 from mentoring.models import Participant, Program, Question
 from mentoring.profiles import normalize_languages, normalize_tags, profile_completeness, split_list
 from mentoring.services.skills import skill_map
-from turazo.core.errors import PermissionDenied, ValidationFailed
+from turazo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from turazo.core.models import save_existing
 
 SENIORITY_LEVELS = {
@@ -101,15 +100,19 @@ def clean_timezone(value: str) -> str:
 # --- Who may see and edit a profile ------------------------------------------------
 
 
+# What the API answers for every id an outsider may not see (as for any other 404).
+NOT_FOUND = "Not found."
+
+
 def get_participant_for_profile(*, membership: Membership | None, pk: Any) -> Participant:
     """The participant whose profile ``membership``'s user may edit: their own, or any
-    participant of the organization for an HR admin. 404 for everyone else."""
+    participant of the organization for an HR admin. NotFound for everyone else."""
     if membership is None:
-        raise Http404("No such participant.")
+        raise NotFound(NOT_FOUND)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise Http404("No such participant.")
+        raise NotFound(NOT_FOUND)
     participant = (
         Participant.objects.for_organization(membership.organization)
         .select_related("program", "user")
@@ -117,7 +120,7 @@ def get_participant_for_profile(*, membership: Membership | None, pk: Any) -> Pa
         .first()
     )
     if participant is None or not (membership.is_admin or participant.user_id == membership.user_id):
-        raise Http404("No such participant.")
+        raise NotFound(NOT_FOUND)
     return participant
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mentoring.models import Participant
 from mentoring.profile_forms import ProfileForm
 from mentoring.services import profiles as services
 from mentoring.services.skills import skill_map
-from turazo.core.errors import PermissionDenied, ValidationFailed
+from turazo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from turazo.core.tenancy import tenant_view
 
 
@@ -18,7 +18,10 @@ from turazo.core.tenancy import tenant_view
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant edits their own profile; HR admins may edit anyone's in their
     organization. Everyone else gets 404. Saving shows a flash and stays here."""
-    participant = services.get_participant_for_profile(membership=request.membership, pk=pk)
+    try:
+        participant = services.get_participant_for_profile(membership=request.membership, pk=pk)
+    except NotFound as e:
+        raise Http404(e.message)
     questions = list(participant.program.questions.all())
     form = ProfileForm(
         request.POST or None, participant=participant, questions=questions, default_timezone=request.timezone_name

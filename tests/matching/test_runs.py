@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from matching import selectors, services
 from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
+from matching.services import runs
 from mentoring.models import Mentorship, Participant
 from tests.matching import cohort
 from tests.mentoring.factories import ParticipantFactory
@@ -98,20 +99,24 @@ def test_progress_is_reported_by_stage_and_only_moves_forward(program, hr_admin,
     cohort.cohort(program)
     run = services.match_run_create(program=program, actor=hr_admin)  # on_commit never fires here
     seen: list[tuple[str, int]] = []
-    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0.0)
-    real_progress = services._Reporter.progress
+    monkeypatch.setattr(runs, "PROGRESS_EVERY_S", 0.0)
+    real_progress = runs._Reporter.progress
 
     def record(self, stage, fraction):
         real_progress(self, stage, fraction)
         row = MatchRun.objects.values_list("stage", "progress").get(pk=run.pk)
         seen.append(row)
 
-    monkeypatch.setattr(services._Reporter, "progress", record)
+    monkeypatch.setattr(runs._Reporter, "progress", record)
     services.match_run_execute(run_id=run.pk)
     stages = [s for s, _ in seen]
-    assert stages[0] == "loading" and "scoring" in stages and "assigning" in stages and stages[-1] == "saving"
+    assert stages[0] == "loading"
+    assert "scoring" in stages
+    assert "assigning" in stages
+    assert stages[-1] == "saving"
     percents = [p for _, p in seen]
-    assert percents == sorted(percents) and percents[-1] >= 90
+    assert percents == sorted(percents)
+    assert percents[-1] >= 90
 
 
 def test_cancelling_a_queued_run_stops_it_before_it_starts(program, hr_admin):
@@ -135,7 +140,7 @@ def test_a_running_run_that_is_cancelled_stops_and_saves_no_proposals(program, h
         return loaded
 
     monkeypatch.setattr(selectors, "match_input_for_program", load_then_cancel)
-    monkeypatch.setattr(services, "CANCEL_POLL_EVERY_S", 0.0)
+    monkeypatch.setattr(runs, "CANCEL_POLL_EVERY_S", 0.0)
     services.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.CANCELLED
