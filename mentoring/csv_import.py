@@ -22,7 +22,6 @@ import datetime as dt
 import difflib
 import io
 import re
-import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -31,33 +30,31 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from mentoring.profiles import normalize_languages, normalize_tags, split_list
+from mentoring.profiles import (
+    ANSWER_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    EMAIL_MAX,
+    FIELDS,
+    SENIORITY_LEVELS,
+    TEXT_LIMITS,
+    NotAChoice,
+    capacity_allowed,
+    choice_answers,
+    find_timezone,
+    normalize_languages,
+    normalize_tags,
+    seniority_allowed,
+    split_list,
+    timezones_by_folded_name,
+)
 from turazo.core.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from mentoring.models import Question
 
-# The columns, in the template's order. email and role are required.
-COLUMNS = (
-    "email",
-    "role",
-    "full_name",
-    "job_title",
-    "department",
-    "manager_email",
-    "seniority",
-    "location",
-    "timezone",
-    "languages",
-    "work_start",
-    "work_end",
-    "work_days",
-    "goals",
-    "skills_wanted",
-    "expertise",
-    "skills_offered",
-    "capacity",
-)
+# The columns, in the template's order: email and role (required), then the profile fields.
+COLUMNS = ("email", "role", *FIELDS)
 REQUIRED = ("email", "role")
 # HR systems export the name in parts; they are joined, in this order, into full_name.
 NAME_PARTS = ("first_name", "middle_name", "last_name")
@@ -115,10 +112,6 @@ ALIASES = {
     "max mentees": "capacity",
 }
 
-TEXT_LIMITS = {"full_name": 150, "job_title": 150, "department": 100, "location": 100}
-EMAIL_MAX = 254
-CAPACITY_MAX = 50
-ANSWER_MAX = 500
 # The longest cell read: the limit Python's csv module has always applied, so no
 # file that imported before is refused now.
 CELL_MAX = 131_072
@@ -714,13 +707,14 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
             raise ValueError("A person cannot be their own manager; leave the manager empty or fix the email.")
         return value
     if name == "seniority":
-        if not _WHOLE.match(cell) or not 1 <= int(cell) <= 6:
+        if not _WHOLE.match(cell) or not seniority_allowed(int(cell)):
             raise ValueError(
-                f"'{shown(cell)}' is not a seniority level; write a whole number from 1 (junior) to 6 (executive)."
+                f"'{shown(cell)}' is not a seniority level; write a whole number from {min(SENIORITY_LEVELS)} "
+                f"(junior) to {max(SENIORITY_LEVELS)} (executive)."
             )
         return int(cell)
     if name == "timezone":
-        zone = _timezones().get(cell.casefold())
+        zone = find_timezone(cell)
         if zone is None:
             raise ValueError(_UnknownZone(cell))
         return zone
@@ -733,9 +727,10 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
     if name in ("skills_wanted", "skills_offered"):
         return normalize_tags(split_list(cell), known_skills)
     if name == "capacity":
-        if not _WHOLE.match(cell) or not 1 <= int(cell) <= CAPACITY_MAX:
+        if not _WHOLE.match(cell) or not capacity_allowed(int(cell)):
             raise ValueError(
-                f"'{shown(cell)}' is not a capacity; write how many mentees, a whole number from 1 to {CAPACITY_MAX}."
+                f"'{shown(cell)}' is not a capacity; write how many mentees, a whole number "
+                f"from {CAPACITY_MIN} to {CAPACITY_MAX}."
             )
         return int(cell)
     return cell  # goals, expertise: free text
@@ -787,14 +782,9 @@ _REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Austral
 
 
 @cache
-def _timezones() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
-
-
-@cache
 def _suggestable_zones() -> tuple[dict[str, str], dict[str, list[str]]]:
     """Region/City zones (the ones worth suggesting), by folded name and by folded city."""
-    zones = {name.casefold(): name for name in _timezones().values() if name.startswith(_REGIONS)}
+    zones = {name.casefold(): name for name in timezones_by_folded_name().values() if name.startswith(_REGIONS)}
     zones["utc"] = "UTC"
     by_city: dict[str, list[str]] = {}
     for folded, name in zones.items():
@@ -898,19 +888,13 @@ def _clean_answer(question: Question, cell: str) -> Any:
         if len(cell) > ANSWER_MAX:
             raise ValueError(f"This answer is {len(cell):,} characters long; the limit is {ANSWER_MAX}.")
         return cell
-    choices = {str(c).casefold(): str(c) for c in question.choices}
-    allowed = ", ".join(str(c) for c in question.choices)
-    if question.kind == "single":
-        if cell.casefold() not in choices:
-            raise ValueError(f"'{shown(cell)}' is not one of the choices for this question: {allowed}.")
-        return choices[cell.casefold()]
-    picked: list[str] = []
-    for item in split_list(cell):
-        if item.casefold() not in choices:
-            raise ValueError(f"'{shown(item)}' is not one of the choices for this question: {allowed}.")
-        if choices[item.casefold()] not in picked:
-            picked.append(choices[item.casefold()])
-    return picked
+    try:
+        if question.kind == "single":
+            return choice_answers(question, [cell])[0]
+        return choice_answers(question, split_list(cell))
+    except NotAChoice as e:
+        allowed = ", ".join(str(c) for c in question.choices)
+        raise ValueError(f"'{shown(e.value)}' is not one of the choices for this question: {allowed}.")
 
 
 # --- The template ------------------------------------------------------------------------------

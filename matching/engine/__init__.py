@@ -9,7 +9,8 @@ Public API (imported by the Django app from ``matching.engine``):
   should_cancel=None)``;
 * ``score_pairs(inp, mentee_id, mentor_ids=None, thresholds=True)`` --
   next-best alternatives, or any pair an organiser may pin;
-* ``explain(proposal)`` -- one-line human explanation.
+* ``explain(proposal)`` -- one-line human explanation;
+* ``score_stats(scores, unmatched=n)`` -- a run's statistics and score histogram.
 
 Algorithms: ``optimal`` maximises the number of matched mentees, then the
 total score, exactly (sparse min-cost flow + LP-duality certificate, see
@@ -19,7 +20,7 @@ capacity. ``optimal_dense`` (all valid pairs, no certificate needed) exists for
 tests and benchmarks. Scoring is described in ``scoring.py`` and ``hours.py``.
 """
 
-from .core import run, score_pairs
+from .core import run, score_pairs, score_stats
 from .explain import explain
 from .types import (
     DEFAULT_QUESTION_RULE,
@@ -52,4 +53,5 @@ __all__ = [
     "explain",
     "run",
     "score_pairs",
+    "score_stats",
 ]

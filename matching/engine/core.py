@@ -117,21 +117,27 @@ def _proposals(scorer: Scorer, ii: np.ndarray, jj: np.ndarray, centi: np.ndarray
     ]
 
 
-def _stats(proposals: list[Proposal], unmatched: list[Unmatched]) -> dict[str, Any]:
-    scores = [p.score for p in proposals]
+def score_stats(scores: list[float], *, unmatched: int) -> dict[str, Any]:
+    """A run's statistics: counts, total/mean/min/max score and the histogram (ten
+    10-point buckets, 100 in the last). The one definition, for the engine's result and
+    for a run an organiser changed by hand."""
     hist = [0] * 10
     for s in scores:
         hist[min(int(s // 10), 9)] += 1
     total = round(sum(scores), 2)
     return {
-        "matched": len(proposals),
-        "unmatched": len(unmatched),
+        "matched": len(scores),
+        "unmatched": unmatched,
         "total_score": total,
         "mean_score": round(total / len(scores), 2) if scores else 0.0,
         "min_score": min(scores) if scores else 0.0,
         "max_score": max(scores) if scores else 0.0,
         "histogram": hist,
     }
+
+
+def _stats(proposals: list[Proposal], unmatched: list[Unmatched]) -> dict[str, Any]:
+    return score_stats([p.score for p in proposals], unmatched=len(unmatched))
 
 
 def run(

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from matching import selectors
-from matching.engine import InvalidInput, Proposal, explain, score_pairs
+from matching.engine import InvalidInput, Proposal, explain, score_pairs, score_stats
 from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
 from matching.services.common import PROPOSAL_GONE, RUN_GONE
 from mentoring.models import Participant
@@ -32,20 +32,8 @@ def _lock_editable(run: MatchRun) -> MatchRun:
 def match_run_refresh_stats(*, run: MatchRun) -> MatchRun:
     """Recompute the statistics after an admin changed proposals by hand."""
     scores = list(MatchProposal.objects.filter(run=run).values_list("score", flat=True))
-    hist = [0] * 10
-    for s in scores:
-        hist[min(int(s // 10), 9)] += 1
-    total = round(sum(scores), 2)
-    run.stats = {
-        **run.stats,
-        "matched": len(scores),
-        "unmatched": UnmatchedMentee.objects.filter(run=run).count(),
-        "total_score": total,
-        "mean_score": round(total / len(scores), 2) if scores else 0.0,
-        "min_score": min(scores) if scores else 0.0,
-        "max_score": max(scores) if scores else 0.0,
-        "histogram": hist,
-    }
+    unmatched = UnmatchedMentee.objects.filter(run=run).count()
+    run.stats = {**run.stats, **score_stats(scores, unmatched=unmatched)}
     save_existing(run, update_fields=["stats", "updated_at"], gone=RUN_GONE)
     return run
 

@@ -51,7 +51,6 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from mentoring.csv_import import (
-    COLUMNS,
     ParseResult,
     decode_csv,
     parse_participants,
@@ -61,7 +60,7 @@ from mentoring.csv_import import (
 )
 from mentoring.exports import csv_safe
 from mentoring.models import ImportJob, Participant, Program, Question, Skill
-from mentoring.profiles import profile_completeness
+from mentoring.profiles import FIELDS, profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
 from mentoring.signals import participants_changed
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -80,7 +79,7 @@ logger = logging.getLogger(__name__)
 
 CREATE_BATCH = 1000
 UPDATE_BATCH = 1000
-PROFILE_FIELDS = tuple(c for c in COLUMNS if c not in ("email", "role"))
+PROFILE_FIELDS = FIELDS  # what an import row may set besides email, role and answers
 Status = ImportJob.Status
 
 

@@ -18,9 +18,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,61 +27,34 @@ from django.db import transaction
 
 from accounts.models import Membership, User
 from mentoring.models import Participant, Program, Question
-from mentoring.profiles import normalize_languages, normalize_tags, profile_completeness, split_list
+from mentoring.profiles import (
+    ANSWER_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    FIELDS,
+    LANGUAGE_LENGTH_MAX,
+    MENTEE_ONLY,
+    MENTOR_ONLY,
+    TAG_LENGTH_MAX,
+    TAGS_MAX,
+    TEXT_LIMITS,
+    NotAChoice,
+    capacity_allowed,
+    choice_answers,
+    find_timezone,
+    normalize_languages,
+    normalize_tags,
+    profile_completeness,
+    seniority_allowed,
+    split_list,
+)
 from mentoring.services.skills import skill_map
 from turazo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from turazo.core.models import save_existing
 
-SENIORITY_LEVELS = {
-    1: "1 · Junior",
-    2: "2 · Intermediate",
-    3: "3 · Senior",
-    4: "4 · Lead / principal",
-    5: "5 · Manager / director",
-    6: "6 · Executive",
-}
-CAPACITY_MAX = 20
-TAGS_MAX = 20
-TAG_LENGTH_MAX = 60
-LANGUAGE_LENGTH_MAX = 40
-TEXT_ANSWER_MAX = 500
-LONG_TEXT_MAX = 4000
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-TEXT_FIELDS = {
-    "full_name": 150,
-    "job_title": 150,
-    "department": 100,
-    "location": 100,
-    "goals": LONG_TEXT_MAX,
-    "expertise": LONG_TEXT_MAX,
-}
-MENTOR_ONLY = {"expertise", "skills_offered", "capacity"}
-MENTEE_ONLY = {"goals", "skills_wanted"}
-PROFILE_FIELDS = {
-    *TEXT_FIELDS,
-    "manager_email",
-    "seniority",
-    "timezone",
-    "languages",
-    "work_start",
-    "work_end",
-    "works_overnight",
-    "work_days",
-    "skills_wanted",
-    "skills_offered",
-    "capacity",
-    "answers",
-}
-
-
-@cache
-def _zones_by_folded_name() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
-
-
-def timezone_names() -> list[str]:
-    return sorted(_zones_by_folded_name().values())
+# The rules themselves live in mentoring/profiles.py.
+# What a profile write may send: the profile fields, the overnight flag and the answers.
+PROFILE_FIELDS = {*FIELDS, "works_overnight", "answers"}
 
 
 def clean_timezone(value: str) -> str:
@@ -91,7 +62,7 @@ def clean_timezone(value: str) -> str:
     name = (value or "").strip()
     if not name:
         return ""
-    found = _zones_by_folded_name().get(name.casefold())
+    found = find_timezone(name)
     if found is None:
         raise ValueError(f"“{name}” is not a time zone we know. Pick one from the list, for example Europe/Lisbon.")
     return found
@@ -215,17 +186,16 @@ def clean_answers(
             continue
         if question.kind == Question.Kind.TEXT:
             text = " ".join(values)
-            if len(text) > TEXT_ANSWER_MAX:
-                errors.add(field, f"Keep the answer to {TEXT_ANSWER_MAX} characters (it has {len(text)}).")
+            if len(text) > ANSWER_MAX:
+                errors.add(field, f"Keep the answer to {ANSWER_MAX} characters (it has {len(text)}).")
                 continue
             values = [text] if text else []
         else:
-            canonical = {c.casefold(): c for c in question.choices}
-            unknown = [v for v in values if v.casefold() not in canonical]
-            if unknown:
-                errors.add(field, f"“{unknown[0]}” is not one of the choices: {', '.join(question.choices)}.")
+            try:
+                values = choice_answers(question, values)
+            except NotAChoice as e:
+                errors.add(field, f"“{e.value}” is not one of the choices: {', '.join(question.choices)}.")
                 continue
-            values = list(dict.fromkeys(canonical[v.casefold()] for v in values))
             if question.kind == Question.Kind.SINGLE and len(values) > 1:
                 errors.add(field, "Pick only one answer.")
                 continue
@@ -252,14 +222,14 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
 
     for field in sorted(set(data) - PROFILE_FIELDS):
         errors.add(field, "This field cannot be changed here.")
-    for field in sorted(set(data) & (MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
+    for field in sorted(set(data) & set(MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
         other = "mentors" if role == Participant.Role.MENTEE else "mentees"
         if data[field] not in (None, "", []):
             errors.add(
                 field, f"Only {other} fill this in; you take part as a {participant.get_role_display().lower()}."
             )
 
-    for field, limit in TEXT_FIELDS.items():
+    for field, limit in TEXT_LIMITS.items():
         if field not in data or field in errors.fields:
             continue
         value = data[field]
@@ -293,7 +263,7 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
             level = _as_optional_int(data["seniority"])
         except (TypeError, ValueError):
             level = 0
-        if level is not None and level not in SENIORITY_LEVELS:
+        if level is not None and not seniority_allowed(level):
             errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
         else:
             cleaned["seniority"] = level
@@ -337,10 +307,10 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
         except (TypeError, ValueError):
             errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
         else:
-            if capacity is not None and not 1 <= capacity <= CAPACITY_MAX:
+            if capacity is not None and not capacity_allowed(capacity):
                 errors.add(
                     "capacity",
-                    f"Take between 1 and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
+                    f"Take between {CAPACITY_MIN} and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
                     f"({participant.program.default_capacity}).",
                 )
             else:

@@ -14,6 +14,7 @@ from accounts.models import Membership
 from mentoring import selectors
 from mentoring.forms import OrganizationForm, PreferencesForm
 from turazo.core.errors import DomainError
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import tenant_exempt, tenant_view
 
 
@@ -91,7 +92,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(user=request.user, name=form.cleaned_data["name"])
         except DomainError as e:
-            form.add_error("name", e.message)
+            apply_service_errors(form, e)
         else:
             request.session[SESSION_KEY] = organization.pk
             messages.success(request, _("%(org)s is ready. You are its HR admin: the checklist below takes you through the first steps.") % {"org": organization.name})

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.models import Participant
-from mentoring.services.profiles import get_participant_for_profile, timezone_names
+from mentoring.profiles import timezone_names
+from mentoring.services.profiles import get_participant_for_profile
 from scheduling import selectors
 from scheduling.forms import AvailabilitySettingsForm, OverrideForm
 from scheduling.models import Availability
