@@ -216,10 +216,40 @@ def clean_answers(
 
 
 def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequence[Question]) -> dict[str, Any]:
+    """The model values of a profile write, or ValidationFailed naming every field at once."""
     errors = _Errors()
-    role = participant.role
     cleaned: dict[str, Any] = {}
+    _check_allowed_fields(participant, data, errors)
+    _clean_texts(data, cleaned, errors)
+    _clean_manager_email(participant, data, cleaned, errors)
+    _clean_seniority(data, cleaned, errors)
+    _clean_timezone_and_languages(data, cleaned, errors)
+    _clean_working_hours(participant, data, cleaned, errors)
+    _clean_work_days(data, cleaned, errors)
+    _clean_skills(participant, data, cleaned, errors)
+    _clean_capacity(participant, data, cleaned, errors)
+    if "answers" in data:
+        answers, answer_errors = clean_answers(
+            questions=questions, role=participant.role, answers=data["answers"], current=participant.answers or {}
+        )
+        for field, messages in answer_errors.items():
+            for message in messages:
+                errors.add(field, message)
+        cleaned["answers"] = answers
+    if errors.fields:
+        count = len(errors.fields)
+        raise ValidationFailed(
+            f"Please correct {'this field' if count == 1 else f'these {count} fields'}: "
+            + ", ".join(errors.fields)
+            + ".",
+            fields=errors.fields,
+        )
+    return cleaned
 
+
+def _check_allowed_fields(participant: Participant, data: Mapping[str, Any], errors: _Errors) -> None:
+    """Only profile fields, and only those of the participant's role."""
+    role = participant.role
     for field in sorted(set(data) - PROFILE_FIELDS):
         errors.add(field, "This field cannot be changed here.")
     for field in sorted(set(data) & set(MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
@@ -229,6 +259,8 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
                 field, f"Only {other} fill this in; you take part as a {participant.get_role_display().lower()}."
             )
 
+
+def _clean_texts(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
     for field, limit in TEXT_LIMITS.items():
         if field not in data or field in errors.fields:
             continue
@@ -244,36 +276,45 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
         else:
             cleaned[field] = text
 
-    if "manager_email" in data:
-        email = str(data["manager_email"] or "").strip().lower()
-        own = {participant.email.lower(), (participant.user.email.lower() if participant.user else "")}
-        try:
-            if email:
-                validate_email(email)
-        except ValidationError:
-            errors.add("manager_email", f"“{email}” is not an email address; use the form name@company.com.")
-        else:
-            if email and email in own:
-                errors.add("manager_email", "This is your own email address; enter your manager's instead.")
-            else:
-                cleaned["manager_email"] = email
 
-    if "seniority" in data:
-        try:
-            level = _as_optional_int(data["seniority"])
-        except (TypeError, ValueError):
-            level = 0
-        if level is not None and not seniority_allowed(level):
-            errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
+def _clean_manager_email(
+    participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors
+) -> None:
+    if "manager_email" not in data:
+        return
+    email = str(data["manager_email"] or "").strip().lower()
+    own = {participant.email.lower(), (participant.user.email.lower() if participant.user else "")}
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError:
+        errors.add("manager_email", f"“{email}” is not an email address; use the form name@company.com.")
+    else:
+        if email and email in own:
+            errors.add("manager_email", "This is your own email address; enter your manager's instead.")
         else:
-            cleaned["seniority"] = level
+            cleaned["manager_email"] = email
 
+
+def _clean_seniority(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
+    if "seniority" not in data:
+        return
+    try:
+        level = _as_optional_int(data["seniority"])
+    except (TypeError, ValueError):
+        level = 0
+    if level is not None and not seniority_allowed(level):
+        errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
+    else:
+        cleaned["seniority"] = level
+
+
+def _clean_timezone_and_languages(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
     if "timezone" in data:
         try:
             cleaned["timezone"] = clean_timezone(str(data["timezone"] or ""))
         except ValueError as e:
             errors.add("timezone", str(e))
-
     if "languages" in data:
         try:
             cleaned["languages"] = normalize_languages(_as_list(data["languages"]))
@@ -283,57 +324,46 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
             if any(len(lang) > LANGUAGE_LENGTH_MAX for lang in cleaned["languages"]):
                 errors.add("languages", "That doesn't look like a language name; separate languages with commas.")
 
-    _clean_working_hours(participant, data, cleaned, errors)
 
-    if "work_days" in data:
-        try:
-            days = sorted({int(d) for d in _as_list(data["work_days"])})
-        except (TypeError, ValueError):
-            days = [-1]
-        if any(d not in range(7) for d in days):
-            errors.add("work_days", "Working days are numbers from 0 (Monday) to 6 (Sunday).")
-        else:
-            cleaned["work_days"] = days
+def _clean_work_days(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
+    if "work_days" not in data:
+        return
+    try:
+        days = sorted({int(d) for d in _as_list(data["work_days"])})
+    except (TypeError, ValueError):
+        days = [-1]
+    if any(d not in range(7) for d in days):
+        errors.add("work_days", "Working days are numbers from 0 (Monday) to 6 (Sunday).")
+    else:
+        cleaned["work_days"] = days
 
+
+def _clean_skills(participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
     tag_fields = [f for f in ("skills_wanted", "skills_offered") if f in data and f not in errors.fields]
     if tag_fields:
         known = skill_map(organization=participant.organization)
         for field in tag_fields:
             cleaned[field] = _clean_tags(field, data[field], known, errors)
 
-    if "capacity" in data and "capacity" not in errors.fields:
-        try:
-            capacity = _as_optional_int(data["capacity"])
-        except (TypeError, ValueError):
-            errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
-        else:
-            if capacity is not None and not capacity_allowed(capacity):
-                errors.add(
-                    "capacity",
-                    f"Take between {CAPACITY_MIN} and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
-                    f"({participant.program.default_capacity}).",
-                )
-            else:
-                cleaned["capacity"] = capacity
 
-    if "answers" in data:
-        answers, answer_errors = clean_answers(
-            questions=questions, role=role, answers=data["answers"], current=participant.answers or {}
+def _clean_capacity(
+    participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors
+) -> None:
+    if "capacity" not in data or "capacity" in errors.fields:
+        return
+    try:
+        capacity = _as_optional_int(data["capacity"])
+    except (TypeError, ValueError):
+        errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
+        return
+    if capacity is not None and not capacity_allowed(capacity):
+        errors.add(
+            "capacity",
+            f"Take between {CAPACITY_MIN} and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
+            f"({participant.program.default_capacity}).",
         )
-        for field, messages in answer_errors.items():
-            for message in messages:
-                errors.add(field, message)
-        cleaned["answers"] = answers
-
-    if errors.fields:
-        count = len(errors.fields)
-        raise ValidationFailed(
-            f"Please correct {'this field' if count == 1 else f'these {count} fields'}: "
-            + ", ".join(errors.fields)
-            + ".",
-            fields=errors.fields,
-        )
-    return cleaned
+    else:
+        cleaned["capacity"] = capacity
 
 
 def _clean_working_hours(
