@@ -65,9 +65,11 @@ class CreateResult:
 
 
 def _lock_participants(program: Program, ids: set[int]) -> dict[int, Participant]:
+    # FOR NO KEY UPDATE: excludes other pairings of these people, but not rows elsewhere that
+    # merely reference them (suggestions, jobs), so a refresh running meanwhile cannot deadlock.
     return {
         p.pk: p
-        for p in Participant.objects.select_for_update(of=("self",))
+        for p in Participant.objects.select_for_update(of=("self",), no_key=True)
         .select_related("program")
         .filter(program=program, pk__in=ids)
         .order_by("pk")
