@@ -101,7 +101,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from mentoring.models import Invitation, Membership, Organization, Participant, Program, User
+    from accounts.models import Membership, Organization, User
+    from mentoring.models import Invitation, Participant, Program
     from mentoring.services import imports
     from turazo.core.models import Heartbeat
     from turazo.core.tasks import heartbeat

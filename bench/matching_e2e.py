@@ -100,10 +100,10 @@ def main(size: str = "10k") -> dict:
         from django.db import connection
 
         call_command("migrate", verbosity=0)
+        from accounts.models import Organization
         from bench.synthetic import sized
         from matching import services
         from matching.models import MatchProposal
-        from mentoring.models import Organization
 
         t = time.perf_counter()
         inp = sized(size)

@@ -274,7 +274,8 @@ def _django() -> None:
 def _cohort(tag: str, mentors: int, mentees_per_mentor: int):
     """A throw-away organization and active program with ``mentors`` mentors in 12 zones (the
     default availability: weekdays 09:00-17:00 on their clock), each with their mentees."""
-    from mentoring.models import Mentorship, Organization, Participant, Program, User
+    from accounts.models import Organization, User
+    from mentoring.models import Mentorship, Participant, Program
     from scheduling.services.availability import availability_get_or_create
 
     organization = Organization.objects.create(name=f"Scheduling bench {tag}", slug=f"bench-sched-{tag}")
@@ -315,7 +316,7 @@ def _cohort(tag: str, mentors: int, mentees_per_mentor: int):
 
 
 def _cleanup(organization, users) -> None:
-    from mentoring.models import User
+    from accounts.models import User
 
     organization.delete()
     User.objects.filter(pk__in=[u.pk for u in users]).delete()

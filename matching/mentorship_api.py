@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from matching import mentorship_services as services
 from matching.serializers import PersonSerializer
+from matching.services import mentorships as services
 from mentoring.models import Mentorship, Program
 from mentoring.services.mentorships import END_REASON_MAX
 from turazo.core.api import IsOrganizationAdmin, TenantViewSetMixin

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from matching import mentorship_selectors as sel
-from matching import mentorship_services as services
+from matching.services import mentorships as services
 from mentoring.exports import csv_safe
 from mentoring.models import Mentorship, Participant, Program
 from mentoring.services.mentorships import END_REASON_MAX

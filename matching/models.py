@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from turazo.core.models import TenantModel
@@ -41,7 +42,9 @@ class MatchRun(TenantModel):
     error = models.TextField(blank=True)
     timings = models.JSONField(default=dict, blank=True)
     stats = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     queued_at = models.DateTimeField(null=True, blank=True, help_text="Queued (or retried) for the worker.")
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
@@ -135,7 +138,9 @@ class PairRule(TenantModel):
     mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=6, choices=Kind.choices)
-    created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -207,12 +212,12 @@ class MentorshipRequest(TenantModel):
         MatchProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="offers",
         help_text="The published proposal an offer comes from.",
     )  # fmt: skip
-    created_by = models.ForeignKey("mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     expires_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True, help_text="When it stopped being pending.")
     answered_by = models.ForeignKey(
-        "mentoring.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decline_reason = models.CharField(max_length=REASON_MAX, blank=True)
     closed_note = models.CharField(max_length=REASON_MAX, blank=True, help_text="Why it closed by itself.")

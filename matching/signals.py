@@ -1,8 +1,9 @@
 """Profile, capacity and mentorship changes schedule a (debounced) suggestions refresh.
 
-Signals because those writes live in the mentoring app's services, the CSV
-import and the Django admin alike; ``bulk_create``/``update()`` bypass them, so
-bulk writers call ``matching.services.suggestions_schedule_refresh`` themselves."""
+Signals because those writes live in the mentoring app's services, the CSV import and
+the Django admin alike, and mentoring sits below matching (it never calls us): single
+saves arrive through ``post_save``; bulk writes (``bulk_create``/``update()`` send no
+``post_save``) send ``mentoring.signals.participants_changed``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.dispatch import receiver
 
 from matching.services import suggestions_schedule_refresh
 from mentoring.models import Mentorship, Participant
-from mentoring.signals import mentorship_ended, mentorships_started
+from mentoring.signals import mentorship_ended, mentorships_started, participants_changed
 from turazo.core.jobs import enqueue_on_commit
 
 
@@ -54,3 +55,8 @@ def _tell_the_other(sender: type, mentorship: Mentorship, **kwargs: Any) -> None
     from matching.tasks import mentorship_ended_notify_task
 
     enqueue_on_commit(mentorship_ended_notify_task, mentorship.pk)
+
+
+@receiver(participants_changed, dispatch_uid="matching.participants_changed")
+def _participants_changed(sender: type, program_id: int, **kwargs: Any) -> None:
+    suggestions_schedule_refresh(program_id=program_id)

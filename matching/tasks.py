@@ -6,9 +6,10 @@ import logging
 
 from celery import shared_task
 
-from matching import mentorship_services, services
+from matching import services
 from matching.engine import InvalidInput
 from matching.models import MatchProposal
+from matching.services import mentorships as mentorship_services
 
 logger = logging.getLogger(__name__)
 

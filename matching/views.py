@@ -16,6 +16,7 @@ from matching.forms import MatchingSettingsForm, ProposalFilterForm, RunForm, Sw
 from matching.models import MatchProposal, MatchRun, PairRule
 from mentoring.models import Program
 from turazo.core.errors import DomainError
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import get_for_org, tenant_view
 
 PAGE_SIZE = 50
@@ -27,15 +28,6 @@ def _form_field(key: str) -> str:
     if name.startswith("q:"):
         return f"q_{name[2:]}_{'weight' if group == 'weights' else 'rule'}"
     return f"weight_{name}" if group == "weights" else name
-
-
-def _apply_errors(form, error: DomainError) -> None:
-    for key, messages_ in error.fields.items():
-        field = _form_field(key)
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def _run(request: HttpRequest, run_id: int) -> MatchRun:
@@ -65,7 +57,7 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.matching_settings_update(program=program, weights=weights, rules=rules)
         except DomainError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e, field_for=_form_field)
         else:
             messages.success(request, "Matching settings saved. The next run uses them.")
             return redirect("matching-settings", pk=program.pk)

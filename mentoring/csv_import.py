@@ -22,7 +22,6 @@ import datetime as dt
 import difflib
 import io
 import re
-import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -31,33 +30,31 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from mentoring.profiles import normalize_languages, normalize_tags, split_list
+from mentoring.profiles import (
+    ANSWER_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    EMAIL_MAX,
+    FIELDS,
+    SENIORITY_LEVELS,
+    TEXT_LIMITS,
+    NotAChoice,
+    capacity_allowed,
+    choice_answers,
+    find_timezone,
+    normalize_languages,
+    normalize_tags,
+    seniority_allowed,
+    split_list,
+    timezones_by_folded_name,
+)
 from turazo.core.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from mentoring.models import Question
 
-# The columns, in the template's order. email and role are required.
-COLUMNS = (
-    "email",
-    "role",
-    "full_name",
-    "job_title",
-    "department",
-    "manager_email",
-    "seniority",
-    "location",
-    "timezone",
-    "languages",
-    "work_start",
-    "work_end",
-    "work_days",
-    "goals",
-    "skills_wanted",
-    "expertise",
-    "skills_offered",
-    "capacity",
-)
+# The columns, in the template's order: email and role (required), then the profile fields.
+COLUMNS = ("email", "role", *FIELDS)
 REQUIRED = ("email", "role")
 # HR systems export the name in parts; they are joined, in this order, into full_name.
 NAME_PARTS = ("first_name", "middle_name", "last_name")
@@ -115,10 +112,6 @@ ALIASES = {
     "max mentees": "capacity",
 }
 
-TEXT_LIMITS = {"full_name": 150, "job_title": 150, "department": 100, "location": 100}
-EMAIL_MAX = 254
-CAPACITY_MAX = 50
-ANSWER_MAX = 500
 # The longest cell read: the limit Python's csv module has always applied, so no
 # file that imported before is refused now.
 CELL_MAX = 131_072
@@ -381,8 +374,7 @@ def parse_participants(
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     questions_by_key = {q.key.casefold(): q for q in questions}
     header: list[str] | None = None
-    columns: list[tuple[str, str] | None] = []
-    seen: dict[str, int] = {}
+    file: _File | None = None
     while True:
         start_offset, line = lines.offset, lines.count + 1
         try:
@@ -401,7 +393,15 @@ def parse_participants(
                     "delete the rest and upload the file again."
                 )
             header = cells
-            columns = _map_columns(header, line, questions_by_key, result)
+            file = _File(
+                header=header,
+                columns=_map_columns(header, line, questions_by_key, result),
+                delimiter=delimiter,
+                questions_by_key=questions_by_key,
+                known_skills=known_skills,
+                existing=existing,
+                result=result,
+            )
             continue
         if result.row_count >= max_rows:
             raise _rejected(
@@ -409,7 +409,8 @@ def parse_participants(
                 "Split it into smaller files and import them one after another."
             )
         result.row_count += 1
-        _parse_row(line, cells, header, columns, questions_by_key, known_skills, existing, seen, result, delimiter)
+        assert file is not None
+        _parse_row(file, line, cells)
     if header is None:
         raise _rejected("The file has no header row. Download the template and keep its first line.")
     if result.row_count == 0:
@@ -461,123 +462,159 @@ def _line_breaks(text: str) -> int:
     return len(_LINE_BREAK.findall(text))
 
 
-def _parse_row(
-    line: int,
-    cells: list[str],
-    header: list[str],
-    columns: list[tuple[str, str] | None],
-    questions_by_key: Mapping[str, Question],
-    known_skills: Mapping[str, str],
-    existing: Mapping[str, Mapping[str, Any]],
-    seen: dict[str, int],
-    result: ParseResult,
-    delimiter: str,
-) -> None:
-    problems: list[tuple[str, object]] = []
+@dataclass
+class _File:
+    """What every row of one file is checked against."""
 
-    def problem(column: str, message: object) -> None:
-        problems.append((column, message))
+    header: list[str]
+    columns: list[tuple[str, str] | None]
+    delimiter: str
+    questions_by_key: Mapping[str, Question]
+    known_skills: Mapping[str, str]
+    existing: Mapping[str, Mapping[str, Any]]
+    result: ParseResult
+    seen: dict[str, int] = field(default_factory=dict)  # email -> the line it was first on
 
+
+@dataclass
+class _Row:
+    """One row being checked: its cells by field and question, and its problems so far."""
+
+    line: int
+    cells: list[str]
+    raw: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (header title, cell)
+    raw_answers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    too_long: set[str] = field(default_factory=set)
+    problems: list[tuple[str, object]] = field(default_factory=list)
+    email: str = ""
+    role: str = ""
+
+    def problem(self, column: str, message: object) -> None:
+        self.problems.append((column, message))
+
+
+def _parse_row(f: _File, line: int, cells: list[str]) -> None:
+    """Check one row; add it to ``f.result`` (create, update or unchanged) or its problems."""
+    row = _Row(line=line, cells=cells)
+    _read_cells(f, row)
+    _check_swallowed(f, row)
+    _check_email_and_role(f, row)
+    _join_name_parts(row.raw)
+    values = _clean_values(f, row)
+    answers = _clean_answers(f, row)
+    current = f.existing.get(row.email)
+    _check_against_current(row, current, values)
+    if row.problems:
+        for column, message in row.problems:
+            f.result.add_problem(line, column, message)
+        return
+    parsed = ParsedRow(line=line, email=row.email, role=row.role, values=values, answers=answers)
+    if current is not None:
+        changed = any(current.get(k) != v for k, v in values.items()) or any(
+            current["answers"].get(k) != v for k, v in answers.items()
+        )
+        parsed.action = "update" if changed else "unchanged"
+    f.result.rows.append(parsed)
+
+
+def _read_cells(f: _File, row: _Row) -> None:
+    """The row's cells by field and question; a cell too long to hold is a problem."""
+    cells, header = row.cells, f.header
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-        problem(
+        row.problem(
             "", f"This row has {len(cells):,} cells but the header has {len(header)} columns; check for a stray comma."
         )
-
-    raw: dict[str, tuple[str, str]] = {}  # field -> (header title, cell)
-    raw_answers: dict[str, tuple[str, str]] = {}
-    too_long: set[str] = set()
-    for index, target in enumerate(columns):
+    for index, target in enumerate(f.columns):
         if target is None:
             continue
         cell = cells[index].strip() if index < len(cells) else ""
         title = header[index].strip()
         if len(cell) > CELL_MAX:
-            problem(title, f"This cell is {len(cell):,} characters long; a cell can hold at most {CELL_MAX:,}.")
-            too_long.add(target[1])
+            row.problem(title, f"This cell is {len(cell):,} characters long; a cell can hold at most {CELL_MAX:,}.")
+            row.too_long.add(target[1])
             cell = ""
-        (raw if target[0] == "field" else raw_answers)[target[1]] = (title, cell)
+        (row.raw if target[0] == "field" else row.raw_answers)[target[1]] = (title, cell)
 
-    if swallowed := _swallowed_row(cells[: len(header)], columns, delimiter):
+
+def _check_swallowed(f: _File, row: _Row) -> None:
+    if swallowed := _swallowed_row(row.cells[: len(f.header)], f.columns, f.delimiter):
         index, email, offset = swallowed
-        opened = line + sum(_line_breaks(c) for c in cells[:index])
-        problem(
-            header[index].strip(),
+        opened = row.line + sum(_line_breaks(c) for c in row.cells[:index])
+        row.problem(
+            f.header[index].strip(),
             f"This cell runs on over the next lines and takes in what looks like another row "
             f'({shown(email)} on line {opened + offset}): a quote (") that opens the cell on line {opened} is '
             "not closed where the cell should end. Add the closing quote and upload the file again.",
         )
 
-    title_of = {name: title for name, (title, _) in raw.items()}
-    email_title, email = raw["email"][0], raw["email"][1].lower()
-    role_title, role_cell = raw["role"]
-    role = role_cell.casefold()
 
-    if "email" in too_long:
+def _check_email_and_role(f: _File, row: _Row) -> None:
+    email_title, email_cell = row.raw["email"]
+    role_title, role_cell = row.raw["role"]
+    row.email, row.role = email_cell.lower(), role_cell.casefold()
+    email, role = row.email, row.role
+    if "email" in row.too_long:
         pass
     elif not email:
-        problem(email_title, "The email is empty; every row needs the person's email address.")
+        row.problem(email_title, "The email is empty; every row needs the person's email address.")
     elif len(email) > EMAIL_MAX or not _is_email(email):
-        problem(email_title, f"'{shown(raw['email'][1])}' is not a valid email address.")
+        row.problem(email_title, f"'{shown(email_cell)}' is not a valid email address.")
     elif email in EXAMPLE_EMAILS:
-        problem(email_title, "This is the template's example row; replace it with a real person or delete it.")
-    elif email in seen:
-        problem(email_title, f"{email} is already on line {seen[email]}; list each person once.")
+        row.problem(email_title, "This is the template's example row; replace it with a real person or delete it.")
+    elif email in f.seen:
+        row.problem(email_title, f"{email} is already on line {f.seen[email]}; list each person once.")
     else:
-        seen[email] = line
-    if "role" in too_long:
+        f.seen[email] = row.line
+    if "role" in row.too_long:
         pass
     elif not role:
-        problem(role_title, "The role is empty; write mentor or mentee.")
+        row.problem(role_title, "The role is empty; write mentor or mentee.")
     elif role not in ("mentor", "mentee"):
-        problem(role_title, f"'{shown(role_cell)}' is not a role; write mentor or mentee.")
+        row.problem(role_title, f"'{shown(role_cell)}' is not a role; write mentor or mentee.")
 
-    _join_name_parts(raw)
+
+def _clean_values(f: _File, row: _Row) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name, (title, cell) in raw.items():
+    for name, (title, cell) in row.raw.items():
         if name in ("email", "role", *NAME_PARTS) or not cell:
             continue
         try:
-            values[name] = _clean_field(name, cell, email=email, role=role, known_skills=known_skills)
+            values[name] = _clean_field(name, cell, email=row.email, role=row.role, known_skills=f.known_skills)
         except ValueError as e:
-            problem(title, e)
+            row.problem(title, e)
+    return values
 
+
+def _clean_answers(f: _File, row: _Row) -> dict[str, Any]:
     answers: dict[str, Any] = {}
-    for key, (title, cell) in raw_answers.items():
+    for key, (title, cell) in row.raw_answers.items():
         if not cell:
             continue
-        question = questions_by_key[key.casefold()]
-        if role in ("mentor", "mentee") and not question.applies_to(role):
-            problem(
+        question = f.questions_by_key[key.casefold()]
+        if row.role in ("mentor", "mentee") and not question.applies_to(row.role):
+            row.problem(
                 title,
-                f"This question is for {question.get_audience_display().lower()} only; leave it empty for a {role}.",
+                f"This question is for {question.get_audience_display().lower()} only; "
+                f"leave it empty for a {row.role}.",
             )
             continue
         try:
             answers[key] = _clean_answer(question, cell)
         except ValueError as e:
-            problem(title, e)
+            row.problem(title, e)
+    return answers
 
-    current = existing.get(email)
-    if current is not None and role in ("mentor", "mentee") and current["role"] != role:
-        problem(
-            role_title,
-            f"{email} is already a {current['role']} in this program. Fix the role in the file, "
+
+def _check_against_current(row: _Row, current: Mapping[str, Any] | None, values: Mapping[str, Any]) -> None:
+    """A person keeps their role in a program; capacity is for mentors."""
+    if current is not None and row.role in ("mentor", "mentee") and current["role"] != row.role:
+        row.problem(
+            row.raw["role"][0],
+            f"{row.email} is already a {current['role']} in this program. Fix the role in the file, "
             "or remove the participant from the program first.",
         )
-    if "capacity" in values and role == "mentee":
-        problem(title_of["capacity"], "Capacity is for mentors only; leave it empty for mentees.")
-
-    if problems:
-        for column, message in problems:
-            result.add_problem(line, column, message)
-        return
-    row = ParsedRow(line=line, email=email, role=role, values=values, answers=answers)
-    if current is not None:
-        changed = any(current.get(k) != v for k, v in values.items()) or any(
-            current["answers"].get(k) != v for k, v in answers.items()
-        )
-        row.action = "update" if changed else "unchanged"
-    result.rows.append(row)
+    if "capacity" in values and row.role == "mentee":
+        row.problem(row.raw["capacity"][0], "Capacity is for mentors only; leave it empty for mentees.")
 
 
 def _join_name_parts(raw: dict[str, tuple[str, str]]) -> None:
@@ -714,13 +751,14 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
             raise ValueError("A person cannot be their own manager; leave the manager empty or fix the email.")
         return value
     if name == "seniority":
-        if not _WHOLE.match(cell) or not 1 <= int(cell) <= 6:
+        if not _WHOLE.match(cell) or not seniority_allowed(int(cell)):
             raise ValueError(
-                f"'{shown(cell)}' is not a seniority level; write a whole number from 1 (junior) to 6 (executive)."
+                f"'{shown(cell)}' is not a seniority level; write a whole number from {min(SENIORITY_LEVELS)} "
+                f"(junior) to {max(SENIORITY_LEVELS)} (executive)."
             )
         return int(cell)
     if name == "timezone":
-        zone = _timezones().get(cell.casefold())
+        zone = find_timezone(cell)
         if zone is None:
             raise ValueError(_UnknownZone(cell))
         return zone
@@ -733,9 +771,10 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
     if name in ("skills_wanted", "skills_offered"):
         return normalize_tags(split_list(cell), known_skills)
     if name == "capacity":
-        if not _WHOLE.match(cell) or not 1 <= int(cell) <= CAPACITY_MAX:
+        if not _WHOLE.match(cell) or not capacity_allowed(int(cell)):
             raise ValueError(
-                f"'{shown(cell)}' is not a capacity; write how many mentees, a whole number from 1 to {CAPACITY_MAX}."
+                f"'{shown(cell)}' is not a capacity; write how many mentees, a whole number "
+                f"from {CAPACITY_MIN} to {CAPACITY_MAX}."
             )
         return int(cell)
     return cell  # goals, expertise: free text
@@ -787,14 +826,9 @@ _REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Austral
 
 
 @cache
-def _timezones() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
-
-
-@cache
 def _suggestable_zones() -> tuple[dict[str, str], dict[str, list[str]]]:
     """Region/City zones (the ones worth suggesting), by folded name and by folded city."""
-    zones = {name.casefold(): name for name in _timezones().values() if name.startswith(_REGIONS)}
+    zones = {name.casefold(): name for name in timezones_by_folded_name().values() if name.startswith(_REGIONS)}
     zones["utc"] = "UTC"
     by_city: dict[str, list[str]] = {}
     for folded, name in zones.items():
@@ -898,19 +932,13 @@ def _clean_answer(question: Question, cell: str) -> Any:
         if len(cell) > ANSWER_MAX:
             raise ValueError(f"This answer is {len(cell):,} characters long; the limit is {ANSWER_MAX}.")
         return cell
-    choices = {str(c).casefold(): str(c) for c in question.choices}
-    allowed = ", ".join(str(c) for c in question.choices)
-    if question.kind == "single":
-        if cell.casefold() not in choices:
-            raise ValueError(f"'{shown(cell)}' is not one of the choices for this question: {allowed}.")
-        return choices[cell.casefold()]
-    picked: list[str] = []
-    for item in split_list(cell):
-        if item.casefold() not in choices:
-            raise ValueError(f"'{shown(item)}' is not one of the choices for this question: {allowed}.")
-        if choices[item.casefold()] not in picked:
-            picked.append(choices[item.casefold()])
-    return picked
+    try:
+        if question.kind == "single":
+            return choice_answers(question, [cell])[0]
+        return choice_answers(question, split_list(cell))
+    except NotAChoice as e:
+        allowed = ", ".join(str(c) for c in question.choices)
+        raise ValueError(f"'{shown(e.value)}' is not one of the choices for this question: {allowed}.")
 
 
 # --- The template ------------------------------------------------------------------------------

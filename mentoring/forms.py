@@ -5,7 +5,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Participant, Program, User
+from accounts.models import User
+from mentoring.models import Participant, Program
 from mentoring.services.programs import validate_program
 from turazo.core.errors import ValidationFailed
 

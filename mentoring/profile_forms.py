@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Participant, Question
-from mentoring.services.profiles import SENIORITY_LEVELS, WEEKDAYS
+from mentoring.profiles import ANSWER_MAX, MENTEE_ONLY, MENTOR_ONLY, SENIORITY_LEVELS, TEXT_LIMITS, WEEKDAYS
 
 ANSWER_PREFIX = "q_"
 REQUIRED_MESSAGE = _("Please answer this question; it is required.")
@@ -24,11 +24,11 @@ class ProfileForm(forms.Form):
 
     full_name = forms.CharField(
         label=_("Your name"),
-        max_length=150,
+        max_length=TEXT_LIMITS["full_name"],
         error_messages={"required": _("Tell us your name; mentors and mentees see it.")},
     )
-    job_title = forms.CharField(label=_("Job title"), required=False, max_length=150)
-    department = forms.CharField(label=_("Department"), required=False, max_length=100)
+    job_title = forms.CharField(label=_("Job title"), required=False, max_length=TEXT_LIMITS["job_title"])
+    department = forms.CharField(label=_("Department"), required=False, max_length=TEXT_LIMITS["department"])
     manager_email = forms.CharField(
         label=_("Your manager's email"),
         required=False,
@@ -42,7 +42,9 @@ class ProfileForm(forms.Form):
         empty_value=None,
         choices=[("", "Choose a level")] + list(SENIORITY_LEVELS.items()),
     )
-    location = forms.CharField(label=_("Location"), required=False, max_length=100, help_text=_("City or office."))
+    location = forms.CharField(
+        label=_("Location"), required=False, max_length=TEXT_LIMITS["location"], help_text=_("City or office.")
+    )
 
     timezone = forms.CharField(
         label=_("Time zone"),
@@ -109,8 +111,8 @@ class ProfileForm(forms.Form):
 
     COMMON = ["full_name", "job_title", "department", "manager_email", "seniority", "location"]
     HOURS = ["timezone", "work_start", "work_end", "works_overnight", "work_days", "languages"]
-    MENTEE = ["goals", "skills_wanted"]
-    MENTOR = ["expertise", "skills_offered", "capacity"]
+    MENTEE = list(MENTEE_ONLY)
+    MENTOR = list(MENTOR_ONLY)
 
     def __init__(
         self,
@@ -166,7 +168,7 @@ class ProfileForm(forms.Form):
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
         if question.kind == Question.Kind.MULTIPLE:
             return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **options)
-        return forms.CharField(max_length=500, **options)
+        return forms.CharField(max_length=ANSWER_MAX, **options)
 
     # --- Layout -----------------------------------------------------------------------
 
@@ -202,15 +204,10 @@ class ProfileForm(forms.Form):
         data["answers"] = answers
         return data
 
-    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            target = ANSWER_PREFIX + name.removeprefix("answers.") if name.startswith("answers.") else name
-            if target not in self.fields:
-                target = None
-            elif target in self.errors:
-                continue
-            for message in messages:
-                self.add_error(target, message)
+    @staticmethod
+    def service_field(name: str) -> str:
+        """The form field of a key in the profile service's errors (``answers.<key>`` -> ``q_<key>``)."""
+        return ANSWER_PREFIX + name.removeprefix("answers.") if name.startswith("answers.") else name
 
 
 class QuestionForm(forms.ModelForm):
@@ -256,17 +253,7 @@ class QuestionForm(forms.ModelForm):
             kwargs["key"] = data["key"]
         return kwargs
 
-    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
 
 class SkillForm(forms.Form):
     # Not required here (the service says what is missing), but required for the person filling it in.
     name = forms.CharField(label=_("Skill"), max_length=200, required=False, widget=forms.TextInput(attrs={"required": True}))
-
-    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)

@@ -1,14 +1,131 @@
-"""Profile rules shared by forms, the CSV import and the API: skill tags,
-languages, and the completeness figure."""
+"""The rules of a participant profile, written once: the CSV import
+(``mentoring/csv_import.py``), the profile service behind the page and the API
+(``mentoring/services/profiles.py``), the form and the API serializer all read them.
+
+What a profile holds (``FIELDS``, who fills in what), the limits (``TEXT_LIMITS``,
+``CAPACITY_MIN``..``CAPACITY_MAX``, seniority levels, answers, skills), the time-zone
+lookup, how answers to choice questions are matched, skill tags, languages and the
+completeness figure. Each caller phrases its own messages (a CSV problem names the
+cell, the page the field), but the rule itself lives here only.
+
+Capacity: a mentor takes 1 to 20 mentees (empty: the program's default). The CSV
+import used to allow 50 while the profile allowed 20, so an imported capacity of 35
+could never be saved again; the user guides state the one limit.
+"""
 
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mentoring.models import Participant, Question
+
+# The profile fields, in the order the CSV template, the export and the form use.
+FIELDS = (
+    "full_name",
+    "job_title",
+    "department",
+    "manager_email",
+    "seniority",
+    "location",
+    "timezone",
+    "languages",
+    "work_start",
+    "work_end",
+    "work_days",
+    "goals",
+    "skills_wanted",
+    "expertise",
+    "skills_offered",
+    "capacity",
+)
+MENTOR_ONLY = ("expertise", "skills_offered", "capacity")
+MENTEE_ONLY = ("goals", "skills_wanted")
+
+LONG_TEXT_MAX = 4000
+TEXT_LIMITS = {
+    "full_name": 150,
+    "job_title": 150,
+    "department": 100,
+    "location": 100,
+    "goals": LONG_TEXT_MAX,
+    "expertise": LONG_TEXT_MAX,
+}
+EMAIL_MAX = 254
+SENIORITY_LEVELS = {
+    1: "1 · Junior",
+    2: "2 · Intermediate",
+    3: "3 · Senior",
+    4: "4 · Lead / principal",
+    5: "5 · Manager / director",
+    6: "6 · Executive",
+}
+CAPACITY_MIN = 1
+CAPACITY_MAX = 20
+ANSWER_MAX = 500
+TAGS_MAX = 20
+TAG_LENGTH_MAX = 60
+LANGUAGE_LENGTH_MAX = 40
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def capacity_allowed(value: int) -> bool:
+    return CAPACITY_MIN <= value <= CAPACITY_MAX
+
+
+def seniority_allowed(value: int) -> bool:
+    return value in SENIORITY_LEVELS
+
+
+# --- Time zones ----------------------------------------------------------------------------
+
+
+@cache
+def timezones_by_folded_name() -> dict[str, str]:
+    """Every IANA zone name, keyed by its case-folded spelling."""
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def timezone_names() -> list[str]:
+    return sorted(timezones_by_folded_name().values())
+
+
+def find_timezone(value: str) -> str | None:
+    """The IANA name ``value`` spells (any case, surrounding spaces ignored), or None."""
+    return timezones_by_folded_name().get((value or "").strip().casefold())
+
+
+# --- Answers to program questions ---------------------------------------------------------------
+
+
+class NotAChoice(ValueError):
+    """An answer that is not one of the question's choices (``value`` as given)."""
+
+    def __init__(self, value: str):
+        super().__init__(value)
+        self.value = value
+
+
+def choice_answers(question: Question, values: Iterable[str]) -> list[str]:
+    """``values`` (already split and stripped) as the question's own spellings of its
+    choices, matched without case, duplicates dropped, in the order given; NotAChoice
+    for the first value that is no choice."""
+    canonical = {str(c).casefold(): str(c) for c in question.choices}
+    picked: list[str] = []
+    for value in values:
+        choice = canonical.get(value.casefold())
+        if choice is None:
+            raise NotAChoice(value)
+        if choice not in picked:
+            picked.append(choice)
+    return picked
+
+
+# --- Skills and languages ----------------------------------------------------------------------
 
 _SPACES = re.compile(r"\s+")
 

@@ -22,9 +22,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from mentoring.models import Invitation, Mentorship, Organization, Participant, Program, Question
+from accounts.models import Organization
+from mentoring.models import Invitation, Mentorship, Participant, Program, Question
 
 IS = Participant.InvitationStatus
+
+
+def latest_invitations() -> QuerySet[Invitation]:
+    """The invitations of the outer participant row (``OuterRef("pk")``), latest first: slice
+    ``[:1]`` inside a ``Subquery`` for a participant's latest invitation. The one definition
+    of "latest" (newest created, then highest id) every status, list and resend uses."""
+    return Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
+
+
+def latest_invitation_id() -> Subquery:
+    """The id of each participant row's latest invitation, to annotate as ``latest_invitation_id``."""
+    return Subquery(latest_invitations().values("pk")[:1])
 
 
 def invitation_status() -> Case:
@@ -36,8 +49,7 @@ def invitation_status() -> Case:
     they got there: an accepted invitation, or linked by an admin or the demo seed). Otherwise
     their latest invitation does: none yet is "not invited"; a live one past its expiry is
     "expired" even before the periodic sweep marks it so."""
-    latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
-    latest_status = latest.annotate(
+    latest_status = latest_invitations().annotate(
         participant_status=Case(
             When(status=Invitation.Status.ACCEPTED, then=Value(IS.JOINED)),
             When(status__in=Invitation.LIVE, expires_at__lte=timezone.now(), then=Value(IS.EXPIRED)),

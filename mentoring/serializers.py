@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from mentoring.models import Membership, Organization, Participant, Program, User
+from accounts.models import Membership, Organization, User
+from mentoring.models import Participant, Program
 from mentoring.services.profiles import clean_timezone
 from turazo.core.api import LocalTimeField
 

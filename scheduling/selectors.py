@@ -10,7 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mentoring.models import Membership, Mentorship, Participant
+from accounts.models import Membership
+from mentoring.models import Mentorship, Participant
 from scheduling.models import Feedback, Session
 
 SESSION_JOINS = (

@@ -11,13 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from tests.mentoring.factories import (
-    MembershipFactory,
-    OrganizationFactory,
-    ParticipantFactory,
-    ProgramFactory,
-    UserFactory,
-)
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mentoring.factories import ParticipantFactory, ProgramFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 

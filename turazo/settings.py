@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "health_check",
     "csp",
     "turazo.core",
+    "accounts",
     "mentoring",
     "matching",
     "scheduling",
@@ -89,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "turazo.core.middleware.OrganizationMiddleware",
+    "accounts.middleware.OrganizationMiddleware",
     "turazo.core.middleware.TimezoneMiddleware",
 ]
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "turazo.core.context_processors.shell",
+                "accounts.context_processors.organization",
             ],
         },
     },
@@ -137,7 +139,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Accounts -----------------------------------------------------------------
-AUTH_USER_MODEL = "mentoring.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -162,7 +164,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_ADAPTER = "turazo.core.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Turazo] "
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"

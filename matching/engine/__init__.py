@@ -10,7 +10,8 @@ Public API (imported by the Django app from ``matching.engine``):
 * ``score_pairs(inp, mentee_id, mentor_ids=None, thresholds=True)`` --
   next-best alternatives, or any pair an organiser may pin;
 * ``pair_problem(inp, mentee_id, mentor_id)`` -- which hard rule excludes a pair;
-* ``explain(proposal)`` -- one-line human explanation.
+* ``explain(proposal)`` -- one-line human explanation;
+* ``score_stats(scores, unmatched=n)`` -- a run's statistics and score histogram.
 
 Algorithms: ``optimal`` maximises the number of matched mentees, then the
 total score, exactly (sparse min-cost flow + LP-duality certificate, see
@@ -20,7 +21,7 @@ capacity. ``optimal_dense`` (all valid pairs, no certificate needed) exists for
 tests and benchmarks. Scoring is described in ``scoring.py`` and ``hours.py``.
 """
 
-from .core import pair_problem, run, score_pairs
+from .core import pair_problem, run, score_pairs, score_stats
 from .explain import explain
 from .types import (
     DEFAULT_QUESTION_RULE,
@@ -54,4 +55,5 @@ __all__ = [
     "pair_problem",
     "run",
     "score_pairs",
+    "score_stats",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -117,21 +118,48 @@ def _proposals(scorer: Scorer, ii: np.ndarray, jj: np.ndarray, centi: np.ndarray
     ]
 
 
-def _stats(proposals: list[Proposal], unmatched: list[Unmatched]) -> dict[str, Any]:
-    scores = [p.score for p in proposals]
+def score_stats(scores: list[float], *, unmatched: int) -> dict[str, Any]:
+    """A run's statistics: counts, total/mean/min/max score and the histogram (ten
+    10-point buckets, 100 in the last). The one definition, for the engine's result and
+    for a run an organiser changed by hand."""
     hist = [0] * 10
     for s in scores:
         hist[min(int(s // 10), 9)] += 1
     total = round(sum(scores), 2)
     return {
-        "matched": len(proposals),
-        "unmatched": len(unmatched),
+        "matched": len(scores),
+        "unmatched": unmatched,
         "total_score": total,
         "mean_score": round(total / len(scores), 2) if scores else 0.0,
         "min_score": min(scores) if scores else 0.0,
         "max_score": max(scores) if scores else 0.0,
         "histogram": hist,
     }
+
+
+def _stats(proposals: list[Proposal], unmatched: list[Unmatched]) -> dict[str, Any]:
+    return score_stats([p.score for p in proposals], unmatched=len(unmatched))
+
+
+@dataclass
+class _Problem:
+    """A program prepared for assignment: pins set aside, who is left to match to whom."""
+
+    scorer: Scorer
+    pins: list[tuple[int, int]]
+    residual: np.ndarray  # places left per mentor after the pins
+    rows: np.ndarray  # mentees to match (not pinned)
+    cols: np.ndarray  # mentors with a place left
+    cap: np.ndarray  # their places
+    n_chunks: int  # scoring blocks, for progress
+
+
+@dataclass
+class _Assignment:
+    match: np.ndarray  # per row: index into cols, or -1
+    centi: np.ndarray  # per row: score of its pair
+    suggestions: dict[int, list[Proposal]]
+    extra: dict[str, Any]  # solver statistics
 
 
 def run(
@@ -153,6 +181,30 @@ def run(
     stage = _Stage(progress, should_cancel)
     t0 = time.perf_counter()
     stage.poll()
+    problem = _prepare(inp)
+    timings["prepare"] = time.perf_counter() - t0
+
+    stage.start("scoring", problem.n_chunks)
+    if algorithm == "suggestions":
+        assignment = _suggest(problem, k, stage, timings)
+    elif algorithm in ("optimal", "optimal_dense"):
+        assignment = _assign_optimal(problem, algorithm, stage, timings)
+    else:
+        assignment = _assign_stable(problem, stage, timings)
+    stage.report(1.0)
+
+    t = time.perf_counter()
+    proposals, unmatched = _results(problem, assignment, algorithm)
+    timings["details"] = time.perf_counter() - t
+    stats = _stats(proposals, unmatched)
+    stats.update({f"solver_{k2}": v for k2, v in assignment.extra.items()})
+    if algorithm == "suggestions":
+        stats["with_suggestions"] = len(assignment.suggestions)
+    timings["total"] = time.perf_counter() - t0
+    return MatchResult(algorithm, proposals, unmatched, assignment.suggestions, stats, timings)
+
+
+def _prepare(inp: MatchInput) -> _Problem:
     scorer = Scorer(inp)
     pins = _pins(scorer)
     pinned_rows = {i for i, _ in pins}
@@ -161,77 +213,90 @@ def run(
         residual[j] -= 1
     rows = np.array([i for i in range(scorer.n) if i not in pinned_rows], dtype=np.int64)
     cols = np.flatnonzero(residual > 0).astype(np.int64)
-    cap = residual[cols]
-    timings["prepare"] = time.perf_counter() - t0
     budget_rows = max(1, 4_000_000 // max(len(cols), 1))
     n_chunks = -(-len(rows) // budget_rows) if len(cols) else 0
+    return _Problem(scorer, pins, residual, rows, cols, residual[cols], n_chunks)
 
+
+def _unassigned(problem: _Problem) -> _Assignment:
+    n = len(problem.rows)
+    return _Assignment(np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), {}, {})
+
+
+def _suggest(problem: _Problem, k: int, stage: _Stage, timings: dict[str, float]) -> _Assignment:
+    """Each mentee's top ``k`` mentors with a place left (no assignment)."""
+    scorer, rows, cols = problem.scorer, problem.rows, problem.cols
+    out = _unassigned(problem)
     t = time.perf_counter()
-    stage.start("scoring", n_chunks)
-    match = np.full(len(rows), -1, dtype=np.int64)
-    centi = np.full(len(rows), -1, dtype=np.int64)
-    suggestions: dict[int, list[Proposal]] = {}
-    extra: dict[str, Any] = {}
-    if algorithm == "suggestions":
-        keys = assign.top_keys(scorer, rows, cols, k, stage.tick) if len(cols) else np.full((len(rows), 0), -1)
-        timings["scoring"] = time.perf_counter() - t
-        stage.report(1.0)
-        t = time.perf_counter()
-        stage.start("assigning")
-        mc = max(len(cols), 1)
-        rr, kk = np.nonzero(keys >= 0)
-        ss, cc = keys[rr, kk] // mc, mc - 1 - keys[rr, kk] % mc
-        props = _proposals(scorer, rows[rr], cols[cc], ss, False) if len(rr) else []
-        for r, p in zip(rr.tolist(), props, strict=True):
-            suggestions.setdefault(int(scorer.mentee_ids[rows[r]]), []).append(p)
-        match[np.unique(rr)] = 0  # has at least one suggestion
-        timings["assigning"] = time.perf_counter() - t
-    elif algorithm in ("optimal", "optimal_dense"):
-        if algorithm == "optimal":
-            g = assign.candidate_graph(scorer, rows, cols, DEFAULT_K, stage.tick)
-        else:
-            g = assign.dense_graph(scorer, rows, cols, stage.tick)
-        timings["scoring"] = time.perf_counter() - t
-        stage.report(1.0)
-        t = time.perf_counter()
-        stage.start("assigning", n_chunks)
-        if algorithm == "optimal":
-            match, g = assign.certify(scorer, rows, cols, cap, g, DEFAULT_K, stage.tick)
-            extra = dict(g.stats)
-        else:
-            match = assign.solve_flow(g, cap)
-        on = g.c == match[g.r]
-        centi[g.r[on]] = g.centi[on]
-        timings["assigning"] = time.perf_counter() - t
-    else:  # stable
-        t = time.perf_counter()
-        stage.start("scoring", n_chunks)
-        match, centi, extra = deferred_acceptance(scorer, rows, cols, cap, STABLE_FIRST, stage.tick)
-        # scoring and proposing interleave (lazy lists); report them together
-        timings["scoring"] = 0.0
-        timings["assigning"] = time.perf_counter() - t
-        stage.start("assigning")
+    keys = assign.top_keys(scorer, rows, cols, k, stage.tick) if len(cols) else np.full((len(rows), 0), -1)
+    timings["scoring"] = time.perf_counter() - t
     stage.report(1.0)
-
     t = time.perf_counter()
+    stage.start("assigning")
+    mc = max(len(cols), 1)
+    rr, kk = np.nonzero(keys >= 0)
+    ss, cc = keys[rr, kk] // mc, mc - 1 - keys[rr, kk] % mc
+    props = _proposals(scorer, rows[rr], cols[cc], ss, False) if len(rr) else []
+    for r, p in zip(rr.tolist(), props, strict=True):
+        out.suggestions.setdefault(int(scorer.mentee_ids[rows[r]]), []).append(p)
+    out.match[np.unique(rr)] = 0  # has at least one suggestion
+    timings["assigning"] = time.perf_counter() - t
+    return out
+
+
+def _assign_optimal(problem: _Problem, algorithm: str, stage: _Stage, timings: dict[str, float]) -> _Assignment:
+    """Most mentees matched, then the highest total score (see assign.py)."""
+    scorer, rows, cols = problem.scorer, problem.rows, problem.cols
+    out = _unassigned(problem)
+    t = time.perf_counter()
+    if algorithm == "optimal":
+        g = assign.candidate_graph(scorer, rows, cols, DEFAULT_K, stage.tick)
+    else:
+        g = assign.dense_graph(scorer, rows, cols, stage.tick)
+    timings["scoring"] = time.perf_counter() - t
+    stage.report(1.0)
+    t = time.perf_counter()
+    stage.start("assigning", problem.n_chunks)
+    if algorithm == "optimal":
+        out.match, g = assign.certify(scorer, rows, cols, problem.cap, g, DEFAULT_K, stage.tick)
+        out.extra = dict(g.stats)
+    else:
+        out.match = assign.solve_flow(g, problem.cap)
+    on = g.c == out.match[g.r]
+    out.centi[g.r[on]] = g.centi[on]
+    timings["assigning"] = time.perf_counter() - t
+    return out
+
+
+def _assign_stable(problem: _Problem, stage: _Stage, timings: dict[str, float]) -> _Assignment:
+    """Mentee-proposing deferred acceptance (stable.py)."""
+    t = time.perf_counter()
+    stage.start("scoring", problem.n_chunks)
+    match, centi, extra = deferred_acceptance(
+        problem.scorer, problem.rows, problem.cols, problem.cap, STABLE_FIRST, stage.tick
+    )
+    # scoring and proposing interleave (lazy lists); report them together
+    timings["scoring"] = 0.0
+    timings["assigning"] = time.perf_counter() - t
+    stage.start("assigning")
+    return _Assignment(match, centi, {}, extra)
+
+
+def _results(problem: _Problem, assignment: _Assignment, algorithm: str) -> tuple[list[Proposal], list[Unmatched]]:
+    """The pinned pairs and the assigned ones, by mentee id; why the others are unmatched."""
+    scorer, rows, cols = problem.scorer, problem.rows, problem.cols
+    match, centi = assignment.match, assignment.centi
     proposals: list[Proposal] = []
-    if pins:
-        pi = np.array([i for i, _ in pins], dtype=np.int64)
-        pj = np.array([j for _, j in pins], dtype=np.int64)
+    if problem.pins:
+        pi = np.array([i for i, _ in problem.pins], dtype=np.int64)
+        pj = np.array([j for _, j in problem.pins], dtype=np.int64)
         proposals += _proposals(scorer, pi, pj, scorer.pair_centi(pi, pj, thresholds=False), True)
     if algorithm != "suggestions":
         sel = np.flatnonzero(match >= 0)
         proposals += _proposals(scorer, rows[sel], cols[match[sel]], centi[sel], False)
         proposals.sort(key=lambda p: p.mentee_id)
     lost = [int(r) for r in rows[match < 0]]
-    unmatched = unmatched_reasons(scorer, lost, residual)
-    timings["details"] = time.perf_counter() - t
-    stats = _stats(proposals, unmatched)
-    stats.update({f"solver_{k2}": v for k2, v in extra.items()})
-    if algorithm == "suggestions":
-        stats["with_suggestions"] = len(suggestions)
-    timings["total"] = time.perf_counter() - t0
-    return MatchResult(algorithm, proposals, unmatched, suggestions, stats, timings)
+    return proposals, unmatched_reasons(scorer, lost, problem.residual)
 
 
 def pair_problem(inp: MatchInput, mentee_id: int, mentor_id: int) -> str | None:

@@ -75,10 +75,92 @@ def seniority_score(mentee_level: int | None, mentor_level: int | None, pref: in
 
 
 def _dept_score(a: str, b: str, rule: str) -> float:
+    """1 when the departments are as the rule wants (same / different); 0 if either is empty."""
     if not a or not b:
         return 0.0
     same = a == b
     return float(same) if rule == "same" else float(not same)
+
+
+# The rule of each other component, written once: the cohort's matrices (``_build_matrices``)
+# apply them to whole arrays, ``pair_info`` to one pair. Goals are the TF-IDF cosine of
+# text.py (``build_goal_features`` / ``pair_overlaps``); multi-choice answers are also
+# scored in bulk by ``block_centi``, as the vectorised form of ``answer_score``.
+
+
+def skills_score(matched: Any, wanted: Any) -> Any:
+    """The share of the mentee's wanted skills the mentor offers; 0 when none is wanted.
+    (The matrices pass the component's weight as ``matched``: each offered skill adds
+    weight / wanted.)"""
+    return matched / np.maximum(wanted, 1.0)
+
+
+def hours_score(shared: Any) -> Any:
+    """Shared working hours per mentee working day, as a share of a full overlap (capped at 1)."""
+    return np.minimum(shared / FULL_HOURS, 1.0)
+
+
+def language_score(shared: Any) -> Any:
+    """1 when they share a language, else 0 (a list left empty shares none)."""
+    return np.asarray(shared, dtype=np.float64)
+
+
+def answer_score(mentee: frozenset[str], mentor: frozenset[str], mode: str) -> float:
+    """Jaccard similarity of the two answers ("same") or its complement ("different");
+    0 when either side left the question unanswered."""
+    if not mentee or not mentor:
+        return 0.0
+    jac = len(mentee & mentor) / len(mentee | mentor)
+    return jac if mode == "same" else 1.0 - jac
+
+
+class _Design:
+    """The linear part of the score as it is being built: mentee feature rows (sparse
+    ``A``) against mentor columns (dense ``B``), one block of features per component."""
+
+    def __init__(self, n: int, m: int) -> None:
+        self.n, self.m = n, m
+        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.blocks: list[np.ndarray] = []
+        self.nfeat = 0
+
+    def add_sparse(self, mat: sp.csr_matrix, scale: np.ndarray | float, bblock: np.ndarray) -> None:
+        """Mentee features ``mat`` (scaled per mentee row) against mentor table ``bblock``."""
+        coo = mat.tocoo()
+        s = scale[coo.row] if isinstance(scale, np.ndarray) else scale
+        self.rows.append(coo.row.astype(np.int64))
+        self.cols.append(coo.col.astype(np.int64) + self.nfeat)
+        self.vals.append((coo.data * s).astype(np.float64))
+        self.blocks.append(np.asarray(bblock, dtype=np.float32).reshape(bblock.shape[0], self.m))
+        self.nfeat += bblock.shape[0]
+
+    def add_onehot(self, codes: np.ndarray, table: np.ndarray) -> None:
+        """Mentee i gets table row codes[i] (code -1: nothing)."""
+        keep = np.flatnonzero(codes >= 0)
+        self.rows.append(keep.astype(np.int64))
+        self.cols.append(codes[keep] + self.nfeat)
+        self.vals.append(np.ones(len(keep)))
+        self.blocks.append(np.asarray(table, dtype=np.float32).reshape(table.shape[0], self.m))
+        self.nfeat += table.shape[0]
+
+    def matrices(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        if self.rows:
+            a = sp.csr_matrix(
+                (
+                    np.concatenate(self.vals).astype(np.float32),
+                    (np.concatenate(self.rows), np.concatenate(self.cols)),
+                ),
+                shape=(self.n, self.nfeat),
+            )
+            b = np.ascontiguousarray(np.vstack(self.blocks), dtype=np.float32)
+        else:
+            a = sp.csr_matrix((self.n, 0), dtype=np.float32)
+            b = np.zeros((0, self.m), dtype=np.float32)
+        a.sum_duplicates()
+        a.sort_indices()
+        return a, b
 
 
 @dataclass
@@ -180,145 +262,137 @@ class Scorer:
         self.goal: GoalFeatures = build_goal_features([p.text or "" for p in me], [p.text or "" for p in mo])
 
     def _build_matrices(self, qkeys: list[str]) -> None:
-        n, m, w = self.n, self.m, self.weights
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        blocks: list[np.ndarray] = []
-        nfeat = 0
+        """``A`` and ``B`` (see the module doc), one named step per component."""
+        d = _Design(self.n, self.m)
+        self._add_goals(d)
+        self._add_skills(d)
+        self._add_hours(d)
+        self._add_min_shared_hours(d)
+        self._add_seniority(d)
+        self._add_department(d)
+        self._add_languages(d)
+        self._add_questions(d, qkeys)
+        self.A, self.B = d.matrices()
 
-        def add_sparse(mat: sp.csr_matrix, scale: np.ndarray | float, bblock: np.ndarray) -> None:
-            nonlocal nfeat
-            coo = mat.tocoo()
-            s = scale[coo.row] if isinstance(scale, np.ndarray) else scale
-            rows.append(coo.row.astype(np.int64))
-            cols.append(coo.col.astype(np.int64) + nfeat)
-            vals.append((coo.data * s).astype(np.float64))
-            blocks.append(np.asarray(bblock, dtype=np.float32).reshape(bblock.shape[0], m))
-            nfeat += bblock.shape[0]
-
-        def add_onehot(codes: np.ndarray, table: np.ndarray) -> None:
-            """Mentee i gets table row codes[i] (code -1: nothing)."""
-            nonlocal nfeat
-            keep = np.flatnonzero(codes >= 0)
-            rows.append(keep.astype(np.int64))
-            cols.append(codes[keep] + nfeat)
-            vals.append(np.ones(len(keep)))
-            blocks.append(np.asarray(table, dtype=np.float32).reshape(table.shape[0], m))
-            nfeat += table.shape[0]
-
-        if "goals" in w:
+    def _add_goals(self, d: _Design) -> None:
+        if "goals" in self.weights:
             # no usable text on either side: no term in common, so 0 (see the module doc)
             g = self.goal
-            add_sparse(g.mentees, w["goals"], g.mentors.T.toarray())
-        if "skills" in w:
-            tag_codes: dict[str, int] = {}
-            offered_any = set().union(*self.mo_offered) if self.mo_offered else set()
-            r, c, v = [], [], []
-            wanted_n = np.array([len(x) for x in self.me_wanted], dtype=np.float64)
-            for i, wanted in enumerate(self.me_wanted):
-                for k, _ in wanted:
-                    if k in offered_any:
-                        r.append(i)
-                        c.append(tag_codes.setdefault(k, len(tag_codes)))
-                        v.append(1.0)
-            smo = np.zeros((len(tag_codes), m), dtype=np.float32)
-            for j, off in enumerate(self.mo_offered):
-                for k in off:
-                    t = tag_codes.get(k)
-                    if t is not None:
-                        smo[t, j] = 1.0
-            sme = sp.csr_matrix((v, (r, c)), shape=(n, len(tag_codes)))
-            add_sparse(sme, w["skills"] / np.maximum(wanted_n, 1.0), smo)  # no skill wanted: 0
-        if "hours" in w:
+            d.add_sparse(g.mentees, self.weights["goals"], g.mentors.T.toarray())
+
+    def _add_skills(self, d: _Design) -> None:
+        if "skills" not in self.weights:
+            return
+        tag_codes: dict[str, int] = {}
+        offered_any = set().union(*self.mo_offered) if self.mo_offered else set()
+        r, c, v = [], [], []
+        wanted_n = np.array([len(x) for x in self.me_wanted], dtype=np.float64)
+        for i, wanted in enumerate(self.me_wanted):
+            for k, _ in wanted:
+                if k in offered_any:
+                    r.append(i)
+                    c.append(tag_codes.setdefault(k, len(tag_codes)))
+                    v.append(1.0)
+        smo = np.zeros((len(tag_codes), self.m), dtype=np.float32)
+        for j, off in enumerate(self.mo_offered):
+            for k in off:
+                t = tag_codes.get(k)
+                if t is not None:
+                    smo[t, j] = 1.0
+        sme = sp.csr_matrix((v, (r, c)), shape=(self.n, len(tag_codes)))
+        d.add_sparse(sme, skills_score(self.weights["skills"], wanted_n), smo)
+
+    def _add_hours(self, d: _Design) -> None:
+        if "hours" in self.weights:
             h = self.hours.mean[:, self.mo_sig]  # S1 x m
-            add_onehot(self.me_sig, w["hours"] * np.minimum(h / FULL_HOURS, 1.0))
-        # the min_shared_hours threshold (leanest week), in rows of its own: see block_centi(thresholds=False)
-        self.threshold_features = (nfeat, nfeat)
+            d.add_onehot(self.me_sig, self.weights["hours"] * hours_score(h))
+
+    def _add_min_shared_hours(self, d: _Design) -> None:
+        """The min_shared_hours threshold (leanest week), in rows of its own: see block_centi(thresholds=False)."""
+        self.threshold_features = (d.nfeat, d.nfeat)
         min_h = float(self.rules.min_shared_hours)
         if min_h > 0:
             low = self.hours.low[:, self.mo_sig]
-            add_onehot(self.me_sig, np.where(low + 1e-9 < min_h, PENALTY, 0.0))
-            self.threshold_features = (nfeat - len(self.me_sigs), nfeat)
-        if "seniority" in w:
-            lv_codes, levels = _codes([p.seniority for p in self.mentees])
-            mo_lv = [p.seniority for p in self.mentors]
-            pref = int(self.rules.seniority_gap)
-            table = np.array([[seniority_score(a, b, pref) for b in mo_lv] for a in levels]) * w["seniority"]
-            add_onehot(lv_codes, table.reshape(len(levels), m))
-        if "department" in w:
-            d_codes, depts = _codes(self.me_dept)
-            rule = self.rules.department
-            table = np.array([[_dept_score(a, b, rule) for b in self.mo_dept] for a in depts]) * w["department"]
-            add_onehot(d_codes, table.reshape(len(depts), m))
-        # per distinct mentee language set: the languages component (1 = a shared language,
-        # 0 = either side lists none) and the hard rule (known lists, none in common) as PENALTY
+            d.add_onehot(self.me_sig, np.where(low + 1e-9 < min_h, PENALTY, 0.0))
+            self.threshold_features = (d.nfeat - len(self.me_sigs), d.nfeat)
+
+    def _add_seniority(self, d: _Design) -> None:
+        if "seniority" not in self.weights:
+            return
+        lv_codes, levels = _codes([p.seniority for p in self.mentees])
+        mo_lv = [p.seniority for p in self.mentors]
+        pref = int(self.rules.seniority_gap)
+        table = np.array([[seniority_score(a, b, pref) for b in mo_lv] for a in levels]) * self.weights["seniority"]
+        d.add_onehot(lv_codes, table.reshape(len(levels), self.m))
+
+    def _add_department(self, d: _Design) -> None:
+        if "department" not in self.weights:
+            return
+        d_codes, depts = _codes(self.me_dept)
+        rule = self.rules.department
+        table = np.array([[_dept_score(a, b, rule) for b in self.mo_dept] for a in depts]) * self.weights["department"]
+        d.add_onehot(d_codes, table.reshape(len(depts), self.m))
+
+    def _add_languages(self, d: _Design) -> None:
+        """Per distinct mentee language set: the languages component and the hard rule
+        (known lists, none in common) as PENALTY. Always computed: the rule applies
+        whatever the component's weight."""
         l_codes, lsets = _codes(self.me_langs)
-        table = np.zeros((len(lsets), m))
+        table = np.zeros((len(lsets), self.m))
         mo_empty = np.array([not x for x in self.mo_langs], dtype=bool)
         self.lang_code = l_codes
-        self.lang_ok = np.ones((len(lsets), m), dtype=bool)  # mentee language set x mentor
+        self.lang_ok = np.ones((len(lsets), self.m), dtype=bool)  # mentee language set x mentor
         for a, ls in enumerate(lsets):
             if ls:
                 shared = np.array([bool(ls & x) for x in self.mo_langs], dtype=bool)
                 self.lang_ok[a] = mo_empty | shared
-                table[a] = np.where(self.lang_ok[a], w.get("languages", 0.0) * shared, PENALTY)
+                table[a] = np.where(
+                    self.lang_ok[a], self.weights.get("languages", 0.0) * language_score(shared), PENALTY
+                )
         if (table != 0).any():
-            add_onehot(l_codes, table)
+            d.add_onehot(l_codes, table)
 
+    def _add_questions(self, d: _Design, qkeys: list[str]) -> None:
+        """Single-answer questions become one-hot tables; multi-choice ones (Jaccard is not
+        linear) keep sparse answer sets that ``block_centi`` scores in an extra pass."""
         self.questions: list[_Question] = []
         for k in qkeys:
-            if f"q:{k}" not in w:
+            if f"q:{k}" not in self.weights:
                 continue
             mode = self.rules.question(k)
             qme = [frozenset(norm(x) for x in p.answers.get(k, ()) if norm(x)) for p in self.mentees]
             qmo = [frozenset(norm(x) for x in p.answers.get(k, ()) if norm(x)) for p in self.mentors]
             linear = max((len(x) for x in qme + qmo), default=0) <= 1
-            q = _Question(k, mode, w[f"q:{k}"], linear, qme, qmo)
+            q = _Question(k, mode, self.weights[f"q:{k}"], linear, qme, qmo)
             self.questions.append(q)
             if linear:
-                # single answers: Jaccard is 1/0 -> a one-hot table per mentee answer
-                keys = [next(iter(x)) if x else None for x in qme]
-                codes, vals_ = _codes(keys)
-                mo_val = [next(iter(x)) if x else None for x in qmo]
-                tab = np.empty((len(vals_), m))
-                for a, val in enumerate(vals_):
-                    for j, b in enumerate(mo_val):
-                        if val is None or b is None:
-                            tab[a, j] = 0.0  # unanswered on either side
-                        else:
-                            same = val == b
-                            tab[a, j] = float(same) if mode == "same" else float(not same)
-                add_onehot(codes, tab * q.weight)
+                self._add_single_answers(d, q)
             else:
-                vocab: dict[str, int] = {}
-                r, c = [], []
-                for i, s in enumerate(qme):
-                    for x in sorted(s):
-                        r.append(i)
-                        c.append(vocab.setdefault(x, len(vocab)))
-                qmo_d = np.zeros((len(vocab), m), dtype=np.float32)
-                for j, s in enumerate(qmo):
-                    for x in s:
-                        t = vocab.get(x)
-                        if t is not None:
-                            qmo_d[t, j] = 1.0
-                q.qme = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(n, len(vocab)))
-                q.qmo = qmo_d
-                q.a = np.array([len(x) for x in qme], dtype=np.float32)
-                q.b = np.array([len(x) for x in qmo], dtype=np.float32)
+                self._prepare_multi_answers(q)
 
-        if rows:
-            self.A = sp.csr_matrix(
-                (np.concatenate(vals).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
-                shape=(n, nfeat),
-            )
-            self.B = np.ascontiguousarray(np.vstack(blocks), dtype=np.float32)
-        else:
-            self.A = sp.csr_matrix((n, 0), dtype=np.float32)
-            self.B = np.zeros((0, m), dtype=np.float32)
-        self.A.sum_duplicates()
-        self.A.sort_indices()
+    def _add_single_answers(self, d: _Design, q: _Question) -> None:
+        """At most one answer per person: a table per distinct mentee answer."""
+        codes, answers = _codes(list(q.me))
+        table = np.array([[answer_score(a, b, q.mode) for b in q.mo] for a in answers]).reshape(len(answers), self.m)
+        d.add_onehot(codes, table * q.weight)
+
+    def _prepare_multi_answers(self, q: _Question) -> None:
+        vocab: dict[str, int] = {}
+        r, c = [], []
+        for i, s in enumerate(q.me):
+            for x in sorted(s):
+                r.append(i)
+                c.append(vocab.setdefault(x, len(vocab)))
+        qmo_d = np.zeros((len(vocab), self.m), dtype=np.float32)
+        for j, s in enumerate(q.mo):
+            for x in s:
+                t = vocab.get(x)
+                if t is not None:
+                    qmo_d[t, j] = 1.0
+        q.qme = sp.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(self.n, len(vocab)))
+        q.qmo = qmo_d
+        q.a = np.array([len(x) for x in q.me], dtype=np.float32)
+        q.b = np.array([len(x) for x in q.mo], dtype=np.float32)
 
     def _build_exclusions(self) -> None:
         """Pairs invalid whatever their score: manager, same person, forbidden."""
@@ -529,20 +603,20 @@ class Scorer:
             lack("mentor", "expertise", "goals", no_expertise)
             wanted = self.me_wanted[i]
             matched = [disp for key, disp in wanted if key in self.mo_offered[j]]
-            comps["skills"] = len(matched) / len(wanted) if wanted else 0.0
+            comps["skills"] = float(skills_score(len(matched), len(wanted)))
             det["matched_skills"] = matched
             det["wanted_count"] = len(wanted)
             lack("mentee", "skills", "skills", not wanted)
             lack("mentor", "skills", "skills", not self.mo_offered[j])
             shared = sorted(self.me_langs[i] & self.mo_langs[j])
-            comps["languages"] = 1.0 if shared else 0.0
+            comps["languages"] = float(language_score(bool(shared)))
             det["shared_languages"] = shared
             lack("mentee", "languages", "languages", not self.me_langs[i])
             lack("mentor", "languages", "languages", not self.mo_langs[j])
             si, sj = self.me_sig[i], self.mo_sig[j]
             h = float(self.hours.mean[si, sj])
             lo, hi = float(self.hours.low[si, sj]), float(self.hours.high[si, sj])
-            comps["hours"] = min(h / FULL_HOURS, 1.0)
+            comps["hours"] = float(hours_score(h))
             det["shared_hours"] = round(h, 1)
             if round(lo, 1) != round(hi, 1):
                 det["shared_hours_range"] = [round(lo, 1), round(hi, 1)]
@@ -565,12 +639,7 @@ class Scorer:
             answers: dict[str, list[str]] = {}
             for q in self.questions:
                 sa, sb = q.me[i], q.mo[j]
-                if not sa or not sb:
-                    v = 0.0
-                else:
-                    jac = len(sa & sb) / len(sa | sb)
-                    v = jac if q.mode == "same" else 1.0 - jac
-                comps[f"q:{q.key}"] = v
+                comps[f"q:{q.key}"] = answer_score(sa, sb, q.mode)
                 answers[q.key] = sorted(sa & sb)
                 lack("mentee", f"q:{q.key}", f"q:{q.key}", not sa)
                 lack("mentor", f"q:{q.key}", f"q:{q.key}", not sb)

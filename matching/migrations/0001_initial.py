@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('published_at', models.DateTimeField(blank=True, null=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_runs', to='mentoring.program')),
             ],
             options={
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
                 ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
                 ('mentorship', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mentoring.mentorship')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='matching.matchrun')),
             ],
             options={
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
                 ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pair_rules', to='mentoring.program')),
             ],
             options={
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('components', models.JSONField(blank=True, default=dict)),
                 ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='mentoring.participant')),
                 ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='mentoring.program')),
             ],
             options={
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=30)),
                 ('reason', models.CharField(max_length=300)),
                 ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unmatched', to='matching.matchrun')),
             ],
             options={

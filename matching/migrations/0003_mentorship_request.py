@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests_made', to='mentoring.participant')),
                 ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests_received', to='mentoring.participant')),
                 ('mentorship', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mentoring.mentorship')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorship_requests', to='mentoring.program')),
                 ('proposal', models.ForeignKey(blank=True, help_text='The published proposal an offer comes from.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='offers', to='matching.matchproposal')),
             ],

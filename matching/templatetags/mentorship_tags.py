@@ -7,7 +7,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
-from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -71,10 +70,8 @@ def shared_hours(me: Participant, other: Participant, *, today: dt.date | None =
 @register.simple_tag(takes_context=True)
 def home_next(context: template.Context, participations: list[Participant], role: str) -> str:
     """Attach to each participation ``pending`` (its pending requests, oldest first) and to
-    each active mentorship ``booked`` (sessions booked or held) and ``shared_hours``. Two
-    queries whatever the number of programs."""
-    from scheduling.models import Session
-
+    each active mentorship ``shared_hours``. One query whatever the number of programs.
+    (``booked`` comes from scheduling's ``pairs_booked`` tag: matching does not read sessions.)"""
     if not participations:
         return ""
     ids = [p.pk for p in participations]
@@ -83,17 +80,8 @@ def home_next(context: template.Context, participations: list[Participant], role
         for pk in (r.mentee_id, r.mentor_id):
             if pk in pending:
                 pending[pk].append(r)
-    mentorships = [m for p in participations for m in p.active_mentorships]
-    booked = dict(
-        Session.objects.filter(mentorship__in=[m.pk for m in mentorships])
-        .filter(~Q(status=Session.Status.CANCELLED))
-        .values("mentorship_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentorship_id", "n")
-    )
     for p in participations:
         p.pending = pending[p.pk]
         for m in p.active_mentorships:
-            m.booked = booked.get(m.pk, 0)
             m.shared_hours = shared_hours(p, m.partner)
     return ""

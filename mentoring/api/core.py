@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rest_framework import generics, mixins, permissions, viewsets
 
-from mentoring.models import Membership, Organization
+from accounts.models import Membership, Organization
+from accounts.services import user_update_preferences
 from mentoring.serializers import MeSerializer, OrganizationSerializer
-from mentoring.services.organizations import user_update_preferences
 from turazo.core.api import TenantViewSetMixin
 
 

@@ -15,17 +15,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentoring.models import Participant, Program, Question, Skill
-from mentoring.services import profiles as profile_services
-from mentoring.services import questions as question_services
-from mentoring.services import skills as skill_services
-from mentoring.services.profiles import (
+from mentoring.profiles import (
+    ANSWER_MAX,
     CAPACITY_MAX,
+    CAPACITY_MIN,
     LANGUAGE_LENGTH_MAX,
     TAG_LENGTH_MAX,
     TAGS_MAX,
-    TEXT_ANSWER_MAX,
-    TEXT_FIELDS,
+    TEXT_LIMITS,
 )
+from mentoring.services import profiles as profile_services
+from mentoring.services import questions as question_services
+from mentoring.services import skills as skill_services
 from turazo.core.api import IsOrganizationAdmin, IsOrganizationMember, LocalTimeField, TenantViewSetMixin
 from turazo.core.errors import ValidationFailed
 from turazo.core.tenancy import get_for_org
@@ -81,12 +82,12 @@ class ProfileUpdateSerializer(serializers.Serializer):
     be sent as one comma-separated text. Mentor-only: expertise, skills_offered,
     capacity; mentee-only: goals, skills_wanted."""
 
-    full_name = serializers.CharField(required=False, max_length=TEXT_FIELDS["full_name"])
-    job_title = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["job_title"])
-    department = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["department"])
+    full_name = serializers.CharField(required=False, max_length=TEXT_LIMITS["full_name"])
+    job_title = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMITS["job_title"])
+    department = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMITS["department"])
     manager_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     seniority = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=6)
-    location = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["location"])
+    location = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMITS["location"])
     timezone = serializers.CharField(
         required=False, allow_blank=True, max_length=64, help_text="IANA name, e.g. Europe/Lisbon."
     )
@@ -97,19 +98,19 @@ class ProfileUpdateSerializer(serializers.Serializer):
         required=False, help_text="Must be true when work_end is before work_start (a night shift)."
     )
     work_days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), required=False)
-    goals = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["goals"])
+    goals = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMITS["goals"])
     skills_wanted = serializers.ListField(
         child=serializers.CharField(max_length=TAG_LENGTH_MAX), max_length=TAGS_MAX, required=False
     )
-    expertise = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_FIELDS["expertise"])
+    expertise = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMITS["expertise"])
     skills_offered = serializers.ListField(
         child=serializers.CharField(max_length=TAG_LENGTH_MAX), max_length=TAGS_MAX, required=False
     )
-    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=CAPACITY_MAX)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=CAPACITY_MIN, max_value=CAPACITY_MAX)
     answers = serializers.DictField(
         required=False,
         help_text="{question key: answer}; an answer is a text (at most "
-        f"{TEXT_ANSWER_MAX} characters) or a list of texts (multiple choice).",
+        f"{ANSWER_MAX} characters) or a list of texts (multiple choice).",
     )
 
 

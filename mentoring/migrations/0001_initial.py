@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import mentoring.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -12,56 +11,13 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # Rewritten when User, Organization and Membership moved to the accounts app
+    # (before any installation outside development): they are created by accounts 0001.
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ('accounts', '0001_initial'),
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='Organization',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('video_url_template', models.CharField(blank=True, help_text='Leave empty for a Jitsi room per session, or e.g. https://zoom.us/j/{room} .', max_length=300)),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='User',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('full_name', models.CharField(blank=True, max_length=150)),
-                ('timezone', models.CharField(blank=True, help_text="Leave empty to follow your browser's time zone.", max_length=64)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-            ],
-            managers=[
-                ('objects', mentoring.models.UserManager()),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_admin', models.BooleanField(default=False, help_text='HR admins manage programs and participants.')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='mentoring.organization')),
-            ],
-        ),
         migrations.CreateModel(
             name='Participant',
             fields=[
@@ -89,7 +45,7 @@ class Migration(migrations.Migration):
                 ('capacity', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('answers', models.JSONField(blank=True, default=dict)),
                 ('completeness', models.PositiveSmallIntegerField(default=0, help_text='Percent of the profile filled in.')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='participations', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -110,7 +66,7 @@ class Migration(migrations.Migration):
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('last_error', models.CharField(blank=True, max_length=300)),
                 ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='mentoring.participant')),
             ],
             options={
@@ -135,7 +91,7 @@ class Migration(migrations.Migration):
                 ('weights', models.JSONField(blank=True, default=dict)),
                 ('rules', models.JSONField(blank=True, default=dict)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
             ],
             options={
                 'ordering': ['-start_date', 'name'],
@@ -159,7 +115,7 @@ class Migration(migrations.Migration):
                 ('audience', models.CharField(choices=[('both', 'Mentors and mentees'), ('mentor', 'Mentors'), ('mentee', 'Mentees')], default='both', max_length=10)),
                 ('required', models.BooleanField(default=False)),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='mentoring.program')),
             ],
             options={
@@ -174,19 +130,11 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=60)),
                 ('slug', models.CharField(help_text='Case- and space-folded form used for matching.', max_length=60)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
             ],
             options={
                 'ordering': ['name'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organization'), name='membership_unique'),
         ),
         migrations.AddConstraint(
             model_name='invitation',

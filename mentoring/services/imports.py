@@ -49,8 +49,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from accounts.models import Membership, User
 from mentoring.csv_import import (
-    COLUMNS,
     ParseResult,
     decode_csv,
     parse_participants,
@@ -59,9 +59,10 @@ from mentoring.csv_import import (
     template_rows,
 )
 from mentoring.exports import csv_safe
-from mentoring.models import ImportJob, Membership, Participant, Program, Question, Skill, User
-from mentoring.profiles import profile_completeness
+from mentoring.models import ImportJob, Participant, Program, Question, Skill
+from mentoring.profiles import FIELDS, profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
+from mentoring.signals import participants_changed
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.jobs import (
     QUEUED_GIVE_UP,
@@ -78,7 +79,7 @@ logger = logging.getLogger(__name__)
 
 CREATE_BATCH = 1000
 UPDATE_BATCH = 1000
-PROFILE_FIELDS = tuple(c for c in COLUMNS if c not in ("email", "role"))
+PROFILE_FIELDS = FIELDS  # what an import row may set besides email, role and answers
 Status = ImportJob.Status
 
 
@@ -491,10 +492,8 @@ def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
     progress(done)
 
     if created or updated:
-        # Bulk writes send no model signals: ask for fresh mentor suggestions explicitly.
-        from matching.services import suggestions_schedule_refresh
-
-        suggestions_schedule_refresh(program_id=job.program_id)
+        # Bulk writes send no post_save: say so explicitly (matching refreshes its suggestions).
+        participants_changed.send(sender=Participant, program_id=job.program_id)
 
     invited: Sequence = []
     if job.send_invitations:

@@ -34,12 +34,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from mentoring.models import Invitation, Participant, Program, User
-from mentoring.selectors import with_invitation_status
-from mentoring.services.organizations import membership_add
+from accounts.models import User
+from accounts.services import membership_add
+from mentoring.models import Invitation, Participant, Program
+from mentoring.selectors import latest_invitation_id, with_invitation_status
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turazo.core.jobs import enqueue_on_commit
 from turazo.core.models import lock_existing, save_existing
@@ -96,11 +97,10 @@ def invitation_list(*, organization, program: Program | None = None, status: str
 def participant_list_with_latest_invitation(*, program: Program, status: str | None = None):
     """The program's participants (not removed), each annotated with its ``invitation_status``
     (the one every page shows) and ``latest_invitation_id``; ``status`` filters on the former."""
-    latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
     qs = (
         with_invitation_status(Participant.objects.filter(program=program))
         .exclude(status=Participant.Status.REMOVED)
-        .annotate(latest_invitation_id=Subquery(latest.values("pk")[:1]))
+        .annotate(latest_invitation_id=latest_invitation_id())
         .order_by("full_name", "email", "pk")
     )
     if status:
@@ -300,8 +300,7 @@ def participants_to_resend(*, program: Program, participant_ids: Iterable[int] |
     if participant_ids is not None:
         participants = participants.filter(pk__in=list(participant_ids))
     else:
-        latest = Invitation.objects.filter(participant=OuterRef("pk")).order_by("-created_at", "-pk")
-        participants = participants.annotate(latest_invitation_id=Subquery(latest.values("pk")[:1])).filter(
+        participants = participants.annotate(latest_invitation_id=latest_invitation_id()).filter(
             Q(latest_invitation_id__isnull=True)
             | Exists(
                 Invitation.objects.filter(

@@ -23,7 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentoring.models import Mentorship, Participant, Program, User, effective_capacity
+from accounts.models import User
+from mentoring.models import Mentorship, Participant, Program, effective_capacity
 from mentoring.signals import mentorship_ended, mentorships_started
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.models import lock_existing, save_existing
@@ -64,9 +65,11 @@ class CreateResult:
 
 
 def _lock_participants(program: Program, ids: set[int]) -> dict[int, Participant]:
+    # FOR NO KEY UPDATE: excludes other pairings of these people, but not rows elsewhere that
+    # merely reference them (suggestions, jobs), so a refresh running meanwhile cannot deadlock.
     return {
         p.pk: p
-        for p in Participant.objects.select_for_update(of=("self",))
+        for p in Participant.objects.select_for_update(of=("self",), no_key=True)
         .select_related("program")
         .filter(program=program, pk__in=ids)
         .order_by("pk")

@@ -18,72 +18,43 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.http import Http404
 
-from mentoring.models import Membership, Participant, Program, Question, User
-from mentoring.profiles import normalize_languages, normalize_tags, profile_completeness, split_list
+from accounts.models import Membership, User
+from mentoring.models import Participant, Program, Question
+from mentoring.profiles import (
+    ANSWER_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    FIELDS,
+    LANGUAGE_LENGTH_MAX,
+    MENTEE_ONLY,
+    MENTOR_ONLY,
+    TAG_LENGTH_MAX,
+    TAGS_MAX,
+    TEXT_LIMITS,
+    NotAChoice,
+    capacity_allowed,
+    choice_answers,
+    find_timezone,
+    normalize_languages,
+    normalize_tags,
+    profile_completeness,
+    seniority_allowed,
+    split_list,
+)
 from mentoring.services.skills import skill_map
-from turazo.core.errors import PermissionDenied, ValidationFailed
+from turazo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from turazo.core.models import save_existing
 
-SENIORITY_LEVELS = {
-    1: "1 · Junior",
-    2: "2 · Intermediate",
-    3: "3 · Senior",
-    4: "4 · Lead / principal",
-    5: "5 · Manager / director",
-    6: "6 · Executive",
-}
-CAPACITY_MAX = 20
-TAGS_MAX = 20
-TAG_LENGTH_MAX = 60
-LANGUAGE_LENGTH_MAX = 40
-TEXT_ANSWER_MAX = 500
-LONG_TEXT_MAX = 4000
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-TEXT_FIELDS = {
-    "full_name": 150,
-    "job_title": 150,
-    "department": 100,
-    "location": 100,
-    "goals": LONG_TEXT_MAX,
-    "expertise": LONG_TEXT_MAX,
-}
-MENTOR_ONLY = {"expertise", "skills_offered", "capacity"}
-MENTEE_ONLY = {"goals", "skills_wanted"}
-PROFILE_FIELDS = {
-    *TEXT_FIELDS,
-    "manager_email",
-    "seniority",
-    "timezone",
-    "languages",
-    "work_start",
-    "work_end",
-    "works_overnight",
-    "work_days",
-    "skills_wanted",
-    "skills_offered",
-    "capacity",
-    "answers",
-}
-
-
-@cache
-def _zones_by_folded_name() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
-
-
-def timezone_names() -> list[str]:
-    return sorted(_zones_by_folded_name().values())
+# The rules themselves live in mentoring/profiles.py.
+# What a profile write may send: the profile fields, the overnight flag and the answers.
+PROFILE_FIELDS = {*FIELDS, "works_overnight", "answers"}
 
 
 def clean_timezone(value: str) -> str:
@@ -91,7 +62,7 @@ def clean_timezone(value: str) -> str:
     name = (value or "").strip()
     if not name:
         return ""
-    found = _zones_by_folded_name().get(name.casefold())
+    found = find_timezone(name)
     if found is None:
         raise ValueError(f"“{name}” is not a time zone we know. Pick one from the list, for example Europe/Lisbon.")
     return found
@@ -100,15 +71,19 @@ def clean_timezone(value: str) -> str:
 # --- Who may see and edit a profile ------------------------------------------------
 
 
+# What the API answers for every id an outsider may not see (as for any other 404).
+NOT_FOUND = "Not found."
+
+
 def get_participant_for_profile(*, membership: Membership | None, pk: Any) -> Participant:
     """The participant whose profile ``membership``'s user may edit: their own, or any
-    participant of the organization for an HR admin. 404 for everyone else."""
+    participant of the organization for an HR admin. NotFound for everyone else."""
     if membership is None:
-        raise Http404("No such participant.")
+        raise NotFound(NOT_FOUND)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise Http404("No such participant.")
+        raise NotFound(NOT_FOUND)
     participant = (
         Participant.objects.for_organization(membership.organization)
         .select_related("program", "user")
@@ -116,7 +91,7 @@ def get_participant_for_profile(*, membership: Membership | None, pk: Any) -> Pa
         .first()
     )
     if participant is None or not (membership.is_admin or participant.user_id == membership.user_id):
-        raise Http404("No such participant.")
+        raise NotFound(NOT_FOUND)
     return participant
 
 
@@ -211,17 +186,16 @@ def clean_answers(
             continue
         if question.kind == Question.Kind.TEXT:
             text = " ".join(values)
-            if len(text) > TEXT_ANSWER_MAX:
-                errors.add(field, f"Keep the answer to {TEXT_ANSWER_MAX} characters (it has {len(text)}).")
+            if len(text) > ANSWER_MAX:
+                errors.add(field, f"Keep the answer to {ANSWER_MAX} characters (it has {len(text)}).")
                 continue
             values = [text] if text else []
         else:
-            canonical = {c.casefold(): c for c in question.choices}
-            unknown = [v for v in values if v.casefold() not in canonical]
-            if unknown:
-                errors.add(field, f"“{unknown[0]}” is not one of the choices: {', '.join(question.choices)}.")
+            try:
+                values = choice_answers(question, values)
+            except NotAChoice as e:
+                errors.add(field, f"“{e.value}” is not one of the choices: {', '.join(question.choices)}.")
                 continue
-            values = list(dict.fromkeys(canonical[v.casefold()] for v in values))
             if question.kind == Question.Kind.SINGLE and len(values) > 1:
                 errors.add(field, "Pick only one answer.")
                 continue
@@ -242,20 +216,52 @@ def clean_answers(
 
 
 def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequence[Question]) -> dict[str, Any]:
+    """The model values of a profile write, or ValidationFailed naming every field at once."""
     errors = _Errors()
-    role = participant.role
     cleaned: dict[str, Any] = {}
+    _check_allowed_fields(participant, data, errors)
+    _clean_texts(data, cleaned, errors)
+    _clean_manager_email(participant, data, cleaned, errors)
+    _clean_seniority(data, cleaned, errors)
+    _clean_timezone_and_languages(data, cleaned, errors)
+    _clean_working_hours(participant, data, cleaned, errors)
+    _clean_work_days(data, cleaned, errors)
+    _clean_skills(participant, data, cleaned, errors)
+    _clean_capacity(participant, data, cleaned, errors)
+    if "answers" in data:
+        answers, answer_errors = clean_answers(
+            questions=questions, role=participant.role, answers=data["answers"], current=participant.answers or {}
+        )
+        for field, messages in answer_errors.items():
+            for message in messages:
+                errors.add(field, message)
+        cleaned["answers"] = answers
+    if errors.fields:
+        count = len(errors.fields)
+        raise ValidationFailed(
+            f"Please correct {'this field' if count == 1 else f'these {count} fields'}: "
+            + ", ".join(errors.fields)
+            + ".",
+            fields=errors.fields,
+        )
+    return cleaned
 
+
+def _check_allowed_fields(participant: Participant, data: Mapping[str, Any], errors: _Errors) -> None:
+    """Only profile fields, and only those of the participant's role."""
+    role = participant.role
     for field in sorted(set(data) - PROFILE_FIELDS):
         errors.add(field, "This field cannot be changed here.")
-    for field in sorted(set(data) & (MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
+    for field in sorted(set(data) & set(MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
         other = "mentors" if role == Participant.Role.MENTEE else "mentees"
         if data[field] not in (None, "", []):
             errors.add(
                 field, f"Only {other} fill this in; you take part as a {participant.get_role_display().lower()}."
             )
 
-    for field, limit in TEXT_FIELDS.items():
+
+def _clean_texts(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
+    for field, limit in TEXT_LIMITS.items():
         if field not in data or field in errors.fields:
             continue
         value = data[field]
@@ -270,36 +276,45 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
         else:
             cleaned[field] = text
 
-    if "manager_email" in data:
-        email = str(data["manager_email"] or "").strip().lower()
-        own = {participant.email.lower(), (participant.user.email.lower() if participant.user else "")}
-        try:
-            if email:
-                validate_email(email)
-        except ValidationError:
-            errors.add("manager_email", f"“{email}” is not an email address; use the form name@company.com.")
-        else:
-            if email and email in own:
-                errors.add("manager_email", "This is your own email address; enter your manager's instead.")
-            else:
-                cleaned["manager_email"] = email
 
-    if "seniority" in data:
-        try:
-            level = _as_optional_int(data["seniority"])
-        except (TypeError, ValueError):
-            level = 0
-        if level is not None and level not in SENIORITY_LEVELS:
-            errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
+def _clean_manager_email(
+    participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors
+) -> None:
+    if "manager_email" not in data:
+        return
+    email = str(data["manager_email"] or "").strip().lower()
+    own = {participant.email.lower(), (participant.user.email.lower() if participant.user else "")}
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError:
+        errors.add("manager_email", f"“{email}” is not an email address; use the form name@company.com.")
+    else:
+        if email and email in own:
+            errors.add("manager_email", "This is your own email address; enter your manager's instead.")
         else:
-            cleaned["seniority"] = level
+            cleaned["manager_email"] = email
 
+
+def _clean_seniority(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
+    if "seniority" not in data:
+        return
+    try:
+        level = _as_optional_int(data["seniority"])
+    except (TypeError, ValueError):
+        level = 0
+    if level is not None and not seniority_allowed(level):
+        errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
+    else:
+        cleaned["seniority"] = level
+
+
+def _clean_timezone_and_languages(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
     if "timezone" in data:
         try:
             cleaned["timezone"] = clean_timezone(str(data["timezone"] or ""))
         except ValueError as e:
             errors.add("timezone", str(e))
-
     if "languages" in data:
         try:
             cleaned["languages"] = normalize_languages(_as_list(data["languages"]))
@@ -309,57 +324,46 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
             if any(len(lang) > LANGUAGE_LENGTH_MAX for lang in cleaned["languages"]):
                 errors.add("languages", "That doesn't look like a language name; separate languages with commas.")
 
-    _clean_working_hours(participant, data, cleaned, errors)
 
-    if "work_days" in data:
-        try:
-            days = sorted({int(d) for d in _as_list(data["work_days"])})
-        except (TypeError, ValueError):
-            days = [-1]
-        if any(d not in range(7) for d in days):
-            errors.add("work_days", "Working days are numbers from 0 (Monday) to 6 (Sunday).")
-        else:
-            cleaned["work_days"] = days
+def _clean_work_days(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
+    if "work_days" not in data:
+        return
+    try:
+        days = sorted({int(d) for d in _as_list(data["work_days"])})
+    except (TypeError, ValueError):
+        days = [-1]
+    if any(d not in range(7) for d in days):
+        errors.add("work_days", "Working days are numbers from 0 (Monday) to 6 (Sunday).")
+    else:
+        cleaned["work_days"] = days
 
+
+def _clean_skills(participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
     tag_fields = [f for f in ("skills_wanted", "skills_offered") if f in data and f not in errors.fields]
     if tag_fields:
         known = skill_map(organization=participant.organization)
         for field in tag_fields:
             cleaned[field] = _clean_tags(field, data[field], known, errors)
 
-    if "capacity" in data and "capacity" not in errors.fields:
-        try:
-            capacity = _as_optional_int(data["capacity"])
-        except (TypeError, ValueError):
-            errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
-        else:
-            if capacity is not None and not 1 <= capacity <= CAPACITY_MAX:
-                errors.add(
-                    "capacity",
-                    f"Take between 1 and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
-                    f"({participant.program.default_capacity}).",
-                )
-            else:
-                cleaned["capacity"] = capacity
 
-    if "answers" in data:
-        answers, answer_errors = clean_answers(
-            questions=questions, role=role, answers=data["answers"], current=participant.answers or {}
+def _clean_capacity(
+    participant: Participant, data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors
+) -> None:
+    if "capacity" not in data or "capacity" in errors.fields:
+        return
+    try:
+        capacity = _as_optional_int(data["capacity"])
+    except (TypeError, ValueError):
+        errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
+        return
+    if capacity is not None and not capacity_allowed(capacity):
+        errors.add(
+            "capacity",
+            f"Take between {CAPACITY_MIN} and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
+            f"({participant.program.default_capacity}).",
         )
-        for field, messages in answer_errors.items():
-            for message in messages:
-                errors.add(field, message)
-        cleaned["answers"] = answers
-
-    if errors.fields:
-        count = len(errors.fields)
-        raise ValidationFailed(
-            f"Please correct {'this field' if count == 1 else f'these {count} fields'}: "
-            + ", ".join(errors.fields)
-            + ".",
-            fields=errors.fields,
-        )
-    return cleaned
+    else:
+        cleaned["capacity"] = capacity
 
 
 def _clean_working_hours(

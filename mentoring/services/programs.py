@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from mentoring.models import Membership, Organization, Participant, Program, User
+from accounts.models import Membership, Organization, User
+from mentoring.models import Participant, Program
 from mentoring.profiles import profile_completeness
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.models import save_existing

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from mentoring.models import Organization, Participant, Skill
+from accounts.models import Organization
+from mentoring.models import Participant, Skill
 from mentoring.profiles import normalize_tags, skill_slug
 from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing

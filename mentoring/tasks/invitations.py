@@ -5,56 +5,19 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
-import zoneinfo
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
+from django.core.mail import get_connection
 
-from mentoring.models import Invitation
 from mentoring.services import invitations as services
+from mentoring.services.notifications import invitation_email
 from turazo.core.jobs import enqueue_on_commit
-from turazo.core.mail import subject_line
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
 # Errors worth retrying: the mail server or the network said no, this time.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo("UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def invitation_email(*, invitation: Invitation, token: str) -> EmailMultiAlternatives:
-    """The invitation email (plain text and HTML) for one claimed send attempt."""
-    participant = invitation.participant
-    program = participant.program
-    zone = _zone(participant.timezone)
-    context = {
-        "participant": participant,
-        "program": program,
-        "organization": invitation.organization,
-        "role": participant.get_role_display().lower(),
-        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else None,
-        "link": settings.SITE_URL + reverse("invitation-detail", args=[token]),
-        "expires_at": timezone.localtime(invitation.expires_at, zone),
-        "zone_name": str(zone),
-    }
-    message = EmailMultiAlternatives(
-        subject=subject_line(f"You're invited to {program.name} as a {context['role']}"),
-        body=render_to_string("emails/invitation.txt", context),
-        to=[participant.email],
-    )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    return message
 
 
 def _backoff(retries: int) -> int:

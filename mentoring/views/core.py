@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services
+from accounts.middleware import SESSION_KEY
+from accounts.models import Membership
 from mentoring import selectors
 from mentoring.forms import OrganizationForm, PreferencesForm
-from mentoring.models import Membership
-from mentoring.services import organizations as services
 from turazo.core.errors import DomainError
-from turazo.core.middleware import SESSION_KEY
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import tenant_exempt, tenant_view
 
 
@@ -91,7 +92,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(user=request.user, name=form.cleaned_data["name"])
         except DomainError as e:
-            form.add_error("name", e.message)
+            apply_service_errors(form, e)
         else:
             request.session[SESSION_KEY] = organization.pk
             messages.success(request, _("%(org)s is ready. You are its HR admin: the checklist below takes you through the first steps.") % {"org": organization.name})

@@ -15,10 +15,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.middleware import SESSION_KEY
 from mentoring.models import Invitation, Participant, Program
 from mentoring.services import invitations as services
 from turazo.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from turazo.core.middleware import SESSION_KEY
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import get_for_org, tenant_exempt, tenant_view
 
 EXEMPT_REASON = "token-authorized invitation page"
@@ -177,9 +178,7 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
             )
         except ValidationFailed as e:
-            for field, errors in e.fields.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            apply_service_errors(form, e)
         except Conflict as e:
             if e.code == "account_exists":
                 messages.info(request, e.message)

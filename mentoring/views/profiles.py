@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mentoring.models import Participant
 from mentoring.profile_forms import ProfileForm
+from mentoring.profiles import timezone_names
 from mentoring.services import profiles as services
 from mentoring.services.skills import skill_map
-from turazo.core.errors import PermissionDenied, ValidationFailed
+from turazo.core.errors import NotFound, PermissionDenied, ValidationFailed
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import tenant_view
 
 
@@ -18,7 +20,10 @@ from turazo.core.tenancy import tenant_view
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant edits their own profile; HR admins may edit anyone's in their
     organization. Everyone else gets 404. Saving shows a flash and stays here."""
-    participant = services.get_participant_for_profile(membership=request.membership, pk=pk)
+    try:
+        participant = services.get_participant_for_profile(membership=request.membership, pk=pk)
+    except NotFound as e:
+        raise Http404(e.message)
     questions = list(participant.program.questions.all())
     form = ProfileForm(
         request.POST or None, participant=participant, questions=questions, default_timezone=request.timezone_name
@@ -35,7 +40,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 # Check what did parse too, so every problem shows at once.
                 services.profile_validate(participant=participant, data=form.profile_data())
         except ValidationFailed as e:
-            form.add_service_errors(e.fields)
+            apply_service_errors(form, e, field_for=form.service_field)
         except PermissionDenied as e:  # only reachable if access changed mid-request
             messages.error(request, e.message)
             return redirect("dashboard")
@@ -51,7 +56,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": participant,
             "form": form,
             "is_self": participant.user_id == request.user.pk,
-            "timezones": services.timezone_names(),
+            "timezones": timezone_names(),
             "skills": sorted(skill_map(organization=request.organization).values(), key=str.casefold),
         },
         status=status,

@@ -22,17 +22,10 @@ from mentoring.forms import ParticipantAddForm, ParticipantFilterForm, ProgramFo
 from mentoring.models import Participant, Program
 from mentoring.services import programs as program_services
 from turazo.core.errors import DomainError
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import TenantViewMixin, get_for_org, tenant_view
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: DomainError) -> None:
-    for field, messages_ in error.fields.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 class ProgramListView(TenantViewMixin, ListView):
@@ -55,7 +48,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 organization=request.organization, actor=request.user, **form.cleaned_data
             )
         except DomainError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("Program “%(name)s” created. Next: add participants.") % {"name": program.name})
             return redirect("program-detail", pk=program.pk)
@@ -70,7 +63,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             program_services.program_update(program=Program.objects.get(pk=program.pk), **form.cleaned_data)
         except DomainError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("Program saved."))
             return redirect("program-detail", pk=program.pk)
@@ -149,7 +142,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             participant = program_services.participant_add(program=program, actor=request.user, **data)
         except DomainError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             if send:
                 from mentoring.services.invitations import invitation_issue_bulk

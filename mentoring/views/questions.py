@@ -12,6 +12,7 @@ from mentoring.models import Program, Question
 from mentoring.profile_forms import QuestionForm
 from mentoring.services import questions as services
 from turazo.core.errors import ValidationFailed
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import get_for_org, tenant_view
 
 
@@ -32,7 +33,7 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             question = services.question_create(program=program, **form.service_kwargs())
         except ValidationFailed as e:
-            form.add_service_errors(e.fields)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("Question “%(label)s” added.") % {"label": question.label})
             return redirect("question-list", pk=program.pk)
@@ -49,7 +50,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
         try:
             services.question_update(question=question, **form.service_kwargs())
         except ValidationFailed as e:
-            form.add_service_errors(e.fields)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("Question “%(label)s” saved.") % {"label": question.label})
             return redirect("question-list", pk=question.program_id)

@@ -13,6 +13,7 @@ from mentoring.models import Skill
 from mentoring.profile_forms import SkillForm
 from mentoring.services import skills as services
 from turazo.core.errors import ValidationFailed
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import get_for_org, tenant_view
 
 
@@ -24,7 +25,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         try:
             skill = services.skill_create(organization=request.organization, name=form.cleaned_data["name"])
         except ValidationFailed as e:
-            form.add_service_errors(e.fields)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("“%(skill)s” added to the skill list.") % {"skill": skill.name})
             return redirect("skill-list")
@@ -49,7 +50,7 @@ def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.skill_rename(skill=skill, name=form.cleaned_data["name"])
         except ValidationFailed as e:
-            form.add_service_errors(e.fields)
+            apply_service_errors(form, e)
         else:
             messages.success(request, _("“%(old)s” renamed to “%(new)s”.") % {"old": old, "new": skill.name})
             return redirect("skill-list")

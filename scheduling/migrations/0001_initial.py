@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('timezone', models.CharField(max_length=64)),
                 ('applies', models.BooleanField(default=True, help_text='Only offer times inside this availability.')),
                 ('video_room_url', models.URLField(blank=True, max_length=300)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='mentoring.participant')),
             ],
             options={
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions_as_mentor', to='mentoring.participant')),
                 ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='mentoring.mentorship')),
                 ('no_show_reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='mentoring.program')),
             ],
             options={
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('processed_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('note', models.CharField(blank=True, help_text='Why it was skipped, cancelled or failed.', max_length=300)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='scheduling.session')),
             ],
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('private_note', models.TextField(blank=True, verbose_name='Private note to the program admin')),
                 ('shared', models.BooleanField(default=False, verbose_name='Share my rating and comment with the other person')),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='scheduling.session')),
             ],
             options={
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                 ('ends_at', models.DateTimeField()),
                 ('active', models.BooleanField(default=True)),
                 ('notified_sequence', models.IntegerField(default=-1)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.participant')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='scheduling.session')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 ('start', models.TimeField(blank=True, null=True)),
                 ('end', models.TimeField(blank=True, null=True)),
                 ('availability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='scheduling.availability')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
             ],
             options={
                 'ordering': ['date', 'start'],
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 ('start', models.TimeField()),
                 ('end', models.TimeField()),
                 ('availability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='scheduling.availability')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
             ],
             options={
                 'ordering': ['weekday', 'start'],
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
                 ('remind_24h', models.BooleanField(default=True, verbose_name='Reminder 24 hours before a session')),
                 ('remind_1h', models.BooleanField(default=True, verbose_name='Reminder 1 hour before a session')),
                 ('feedback_requests', models.BooleanField(default=True, verbose_name='Feedback request after a session')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -207,7 +207,7 @@ class Migration(migrations.Migration):
                 ('remind_24h', models.BooleanField(default=True, verbose_name='Reminder 24 hours before')),
                 ('remind_1h', models.BooleanField(default=True, verbose_name='Reminder 1 hour before')),
                 ('feedback_requests', models.BooleanField(default=True, verbose_name='Ask both people for feedback after each session')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='mentoring.organization')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
                 ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scheduling_policy', to='mentoring.program')),
             ],
             options={

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from mentoring.models import Organization, Program
+from accounts.models import Organization
+from mentoring.models import Program
 from scheduling import slots
 from scheduling.models import GRID_CHOICES, SchedulingPolicy
 from turazo.core.errors import ValidationFailed

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
+from django.db.models import Count
 from django.utils import formats
 
+from scheduling.models import Session
 from scheduling.selectors import Home
 from scheduling.selectors import home_sessions as select_home
 
@@ -23,6 +25,27 @@ def home_sessions(context: template.Context) -> Home | None:
     if request is None or organization is None or not ({"mentor", "mentee"} & set(roles)):
         return None
     return select_home(user=request.user, organization=organization)
+
+
+@register.simple_tag
+def pairs_booked(participations) -> str:
+    """Attach ``booked`` (sessions booked or held, not cancelled) to each active mentorship of
+    the participations a home shows. One query whatever the number of programs."""
+    mentorships = [m for p in participations for m in getattr(p, "active_mentorships", ())]
+    booked = (
+        dict(
+            Session.objects.filter(mentorship__in=[m.pk for m in mentorships])
+            .exclude(status=Session.Status.CANCELLED)
+            .values("mentorship_id")
+            .annotate(n=Count("pk"))
+            .values_list("mentorship_id", "n")
+        )
+        if mentorships
+        else {}
+    )
+    for m in mentorships:
+        m.booked = booked.get(m.pk, 0)
+    return ""
 
 
 @register.filter

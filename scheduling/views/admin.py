@@ -16,15 +16,10 @@ from scheduling.forms import PolicyForm, VideoTemplateForm
 from scheduling.models import Feedback, Session
 from scheduling.services import policy as services
 from turazo.core.errors import ValidationFailed
+from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import get_for_org, tenant_view
 
 STATUS_FILTERS = [("", "All"), *Session.Status.choices, ("late", "Late cancellations")]
-
-
-def _apply_errors(form, error: ValidationFailed) -> None:
-    for field, errors in error.fields.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @tenant_view(admin=True)
@@ -43,7 +38,7 @@ def scheduling_settings(request: HttpRequest, pk: int) -> HttpResponse:
                     organization=request.organization, value=video_form.cleaned_data["video_url_template"]
                 )
             except ValidationFailed as e:
-                _apply_errors(video_form, e)
+                apply_service_errors(video_form, e)
             else:
                 messages.success(request, "The video link for new sessions is saved.")
                 return redirect("scheduling-settings", pk=program.pk)
@@ -53,7 +48,7 @@ def scheduling_settings(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.policy_update(policy=policy, data=form.cleaned_data)
             except ValidationFailed as e:
-                _apply_errors(form, e)
+                apply_service_errors(form, e)
             else:
                 messages.success(request, "The scheduling rules are saved. They apply to bookings from now on.")
                 return redirect("scheduling-settings", pk=program.pk)

@@ -7,18 +7,19 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.models import Participant
-from mentoring.services.profiles import get_participant_for_profile, timezone_names
+from mentoring.profiles import timezone_names
+from mentoring.services.profiles import get_participant_for_profile
 from scheduling import selectors
 from scheduling.forms import AvailabilitySettingsForm, OverrideForm
 from scheduling.models import Availability
 from scheduling.services import availability as services
-from turazo.core.errors import ValidationFailed
+from turazo.core.errors import NotFound, ValidationFailed
 from turazo.core.tenancy import tenant_view
 
 WEEKDAYS = services.WEEKDAYS
@@ -26,7 +27,10 @@ MAX_ROWS = services.MAX_INTERVALS_PER_DAY
 
 
 def _availability(request: HttpRequest, pk: int) -> tuple[Participant, Availability]:
-    participant = get_participant_for_profile(membership=request.membership, pk=pk)
+    try:
+        participant = get_participant_for_profile(membership=request.membership, pk=pk)
+    except NotFound as e:
+        raise Http404(e.message)
     return participant, services.availability_get_or_create(
         participant=participant, fallback_zone=request.timezone_name
     )

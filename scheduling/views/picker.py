@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mentoring.models import Mentorship, Participant
-from mentoring.services.profiles import timezone_names
+from mentoring.profiles import timezone_names
 from scheduling import slots
 from scheduling.models import Session
 from scheduling.services.availability import participant_zone

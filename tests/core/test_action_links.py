@@ -171,7 +171,7 @@ def test_two_simultaneous_posts_act_once(skill_factory_db):
 
 @pytest.fixture
 def skill_factory_db(transactional_db):
-    from tests.mentoring.factories import OrganizationFactory, UserFactory
+    from tests.accounts.factories import OrganizationFactory, UserFactory
 
     organization = OrganizationFactory()
     skill = SkillFactory(organization=organization, name="sql")

@@ -27,7 +27,8 @@ from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
 from scheduling.models import Session
-from tests.mentoring.factories import MembershipFactory, OrganizationFactory, ProgramFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mentoring.factories import ProgramFactory
 
 ID = 4242
 EXAMPLES_PER_OPERATION = 30

@@ -181,7 +181,7 @@ def test_a_profile_saved_while_the_participant_is_deleted_is_a_404(monkeypatch, 
     assert update.json()["error"]["message"] == "This participant was deleted meanwhile; nothing was saved."
 
 
-APP_DIRS = ["matching", "mentoring", "scheduling", "turazo"]
+APP_DIRS = ["accounts", "matching", "mentoring", "scheduling", "turazo"]
 
 
 def test_no_service_saves_update_fields_without_checking_the_row_still_exists():

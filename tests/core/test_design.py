@@ -20,14 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from mentoring.models import Invitation, Participant, Question
-from tests.mentoring.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    OrganizationFactory,
-    ParticipantFactory,
-    ProgramFactory,
-    UserFactory,
-)
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory, ProgramFactory
 from turazo.core.templatetags.ui import STATUS_TONES, avatar_colour, initials
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"

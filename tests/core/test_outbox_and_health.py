@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core import mail
 
-from tests.mentoring.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.worker import running_worker
 from turazo.core.models import Heartbeat
 from turazo.core.tasks import heartbeat

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from mentoring.services.invitations import token_new
-from tests.mentoring.factories import InvitationFactory, ParticipantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory
 from tests.web import Browser, running_web
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from mentoring.models import Membership
-from tests.mentoring.factories import MembershipFactory, OrganizationFactory
+from accounts.models import Membership
+from tests.accounts.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_switch_requires_post(client, hr_admin):
 
 
 def test_user_without_organization_can_create_one_and_becomes_admin(client, db):
-    from tests.mentoring.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory()
     client.force_login(user)
@@ -73,7 +73,7 @@ def test_user_without_organization_can_create_one_and_becomes_admin(client, db):
 
 
 def test_creating_organization_without_name_shows_error_next_to_field(client, db):
-    from tests.mentoring.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     client.force_login(UserFactory())
     response = client.post("/organizations/new/", {"name": ""})

@@ -9,7 +9,8 @@ import re
 from playwright.sync_api import expect
 
 from mentoring.models import Skill
-from tests.mentoring.factories import MembershipFactory, OrganizationFactory, SkillFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mentoring.factories import SkillFactory
 
 PASSWORD = "correct-horse-battery"
 
@@ -53,14 +54,15 @@ def test_a_confirmation_and_the_organization_switch_work_without_inline_script(p
 
 def test_swagger_ui_and_redoc_render_under_the_policy(page, live_server, shot, page_errors):
     page.goto(live_server.url + "/api/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Turazo API")
-    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    # Both render the whole schema in the browser: give a loaded CI machine time.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Turazo API", timeout=30_000)
+    expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=30_000)
     shot(page, "swagger")
     assert page_errors == []
 
     page.goto(live_server.url + "/api/redoc/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Turazo API")
-    expect(page.get_by_role("menuitem").first).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Turazo API", timeout=30_000)
+    expect(page.get_by_role("menuitem").first).to_be_visible(timeout=30_000)
     shot(page, "redoc")
     # ReDoc's "API docs by Redocly" footer tries its logo from cdn.redoc.ly: refused, as
     # nothing leaves the site, and ReDoc then leaves the image out. Nothing else may be.

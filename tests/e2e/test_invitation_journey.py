@@ -9,7 +9,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mentoring.models import Invitation, Membership, User
+from accounts.models import Membership, User
+from mentoring.models import Invitation
 from mentoring.services.invitations import invitation_issue_bulk
 from tests.mentoring.factories import InvitationFactory, ParticipantFactory
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-import time
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -14,22 +14,25 @@ from playwright.sync_api import expect
 from matching import services, tasks
 from matching.models import MatchProposal, MatchRun
 from mentoring.models import Participant, Program
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.matching import cohort
-from tests.mentoring.factories import MembershipFactory, ProgramFactory, UserFactory
+from tests.mentoring.factories import ProgramFactory
 
 PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
 def slow_worker(monkeypatch):
-    """Stand-in for the Celery worker: executes the run in a thread after a pause, so the
-    browser sees the queued run and its progress bar before the results."""
+    """Stand-in for the Celery worker: executes each run in a thread once the test has seen
+    its progress bar (``slow_worker.release()``), so the browser sees the queued run before
+    the results, whatever the machine's speed: no sleeping and hoping."""
     threads: list[threading.Thread] = []
+    gate = threading.Semaphore(0)
 
     def work(run_id: int) -> None:
         try:
-            time.sleep(1.5)
-            services.match_run_execute(run_id=run_id)
+            if gate.acquire(timeout=60):
+                services.match_run_execute(run_id=run_id)
         finally:
             connection.close()
 
@@ -39,7 +42,7 @@ def slow_worker(monkeypatch):
         thread.start()
 
     monkeypatch.setattr(tasks.match_run_execute_task, "apply_async", apply_async)
-    yield
+    yield SimpleNamespace(release=gate.release)
     for thread in threads:
         thread.join(timeout=30)
 
@@ -81,6 +84,7 @@ def test_admin_tunes_runs_reviews_compares_and_publishes_and_the_mentee_sees_the
     page.get_by_role("button", name="Run matching").click()
     expect(page.get_by_role("progressbar", name="Matching progress")).to_be_visible()
     shot(page, "progress")
+    slow_worker.release()
     _wait_for_results(page)
     expect(page.locator("#stat-matched")).to_have_text("6")
     shot(page, "results")
@@ -107,10 +111,12 @@ def test_admin_tunes_runs_reviews_compares_and_publishes_and_the_mentee_sees_the
 
     page.get_by_role("button", name="Re-run").click()
     expect(page.get_by_role("progressbar", name="Matching progress")).to_be_visible()
+    slow_worker.release()
     _wait_for_results(page)
     second = MatchRun.objects.exclude(pk=first.pk).get()
     kept = MatchProposal.objects.get(run=second, mentee=pin_target.mentee)
-    assert kept.mentor_id == pin_target.mentor_id and kept.pinned
+    assert kept.mentor_id == pin_target.mentor_id
+    assert kept.pinned
     moved = MatchProposal.objects.get(run=second, mentee=forbid_target.mentee)
     assert moved.mentor_id != forbid_target.mentor_id
     expect(page.locator(f"#proposal-{kept.pk}")).to_contain_text("pinned")

@@ -5,7 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from mentoring.models import Participant
-from tests.mentoring.factories import MembershipFactory, ParticipantFactory, ProgramFactory, SkillFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.mentoring.factories import ParticipantFactory, ProgramFactory, SkillFactory
 
 PASSWORD = "correct-horse-battery"
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import User
 from matching.services import match_run_create, match_run_execute
-from mentoring.models import Participant, Program, User
+from mentoring.models import Participant, Program
 from tests.e2e.axe import inject_axe
 from tests.e2e.conftest import SCREENSHOTS
 

@@ -12,8 +12,8 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from matching import mentorship_services as services
 from matching.models import PairRule
+from matching.services import mentorships as services
 from matching.tasks import mentorship_ended_notify_task, mentorships_introduce_task
 from mentoring.models import Mentorship, Participant, Program
 from mentoring.services.mentorships import mentorship_create

@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from matching import selectors, services
-from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
+from matching.models import MatchProposal, MatchRun, UnmatchedMentee
+from matching.services import runs
 from mentoring.models import Mentorship, Participant
 from tests.matching import cohort
+from tests.matching.factories import MatchRunFactory, PairRuleFactory
 from tests.mentoring.factories import ParticipantFactory
 from turazo.core.errors import Conflict, ValidationFailed
 
@@ -98,20 +100,24 @@ def test_progress_is_reported_by_stage_and_only_moves_forward(program, hr_admin,
     cohort.cohort(program)
     run = services.match_run_create(program=program, actor=hr_admin)  # on_commit never fires here
     seen: list[tuple[str, int]] = []
-    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0.0)
-    real_progress = services._Reporter.progress
+    monkeypatch.setattr(runs, "PROGRESS_EVERY_S", 0.0)
+    real_progress = runs._Reporter.progress
 
     def record(self, stage, fraction):
         real_progress(self, stage, fraction)
         row = MatchRun.objects.values_list("stage", "progress").get(pk=run.pk)
         seen.append(row)
 
-    monkeypatch.setattr(services._Reporter, "progress", record)
+    monkeypatch.setattr(runs._Reporter, "progress", record)
     services.match_run_execute(run_id=run.pk)
     stages = [s for s, _ in seen]
-    assert stages[0] == "loading" and "scoring" in stages and "assigning" in stages and stages[-1] == "saving"
+    assert stages[0] == "loading"
+    assert "scoring" in stages
+    assert "assigning" in stages
+    assert stages[-1] == "saving"
     percents = [p for _, p in seen]
-    assert percents == sorted(percents) and percents[-1] >= 90
+    assert percents == sorted(percents)
+    assert percents[-1] >= 90
 
 
 def test_cancelling_a_queued_run_stops_it_before_it_starts(program, hr_admin):
@@ -135,7 +141,7 @@ def test_a_running_run_that_is_cancelled_stops_and_saves_no_proposals(program, h
         return loaded
 
     monkeypatch.setattr(selectors, "match_input_for_program", load_then_cancel)
-    monkeypatch.setattr(services, "CANCEL_POLL_EVERY_S", 0.0)
+    monkeypatch.setattr(runs, "CANCEL_POLL_EVERY_S", 0.0)
     services.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.CANCELLED
@@ -155,9 +161,7 @@ def test_a_run_with_an_impossible_pin_fails_with_its_error_and_no_proposals(
 ):
     mentees, mentors = cohort.cohort(program)
     loner = cohort.mentee(program, 9, languages=["japanese"])
-    PairRule.objects.create(
-        organization=program.organization, program=program, mentee=loner, mentor=mentors[0], kind="pin"
-    )
+    PairRuleFactory(program=program, mentee=loner, mentor=mentors[0], kind="pin")
     run = _run(program, hr_admin, django_capture_on_commit_callbacks)
     assert run.status == MatchRun.Status.FAILED
     assert "breaks a hard rule: no shared language" in run.error
@@ -264,12 +268,11 @@ def test_the_progress_partial_polls_while_running_and_asks_for_a_reload_when_don
 
 
 def test_a_failed_run_shows_its_error(client, program, hr_admin):
-    run = MatchRun.objects.create(
-        organization=program.organization, program=program, status="failed", error="The run cannot start: x."
-    )
+    run = MatchRunFactory(program=program, status="failed", error="The run cannot start: x.")
     client.force_login(hr_admin)
     page = client.get(reverse("matchrun-detail", args=[run.pk]))
-    assert b"This run failed." in page.content and b"The run cannot start: x." in page.content
+    assert b"This run failed." in page.content
+    assert b"The run cannot start: x." in page.content
 
 
 def test_the_admin_cancels_a_run_from_its_page(client, program, hr_admin):
@@ -394,9 +397,7 @@ def test_a_pin_below_the_minimum_shared_hours_is_kept_by_a_run_and_marked(
     program.start_date, program.end_date = dt.date(2025, 3, 3), dt.date(2025, 4, 6)
     program.save()
     mentee, mentor = _new_york_and_london(program)
-    PairRule.objects.create(
-        organization=program.organization, program=program, mentee=mentee, mentor=mentor, kind="pin"
-    )
+    PairRuleFactory(program=program, mentee=mentee, mentor=mentor, kind="pin")
     run = _run(program, hr_admin, django_capture_on_commit_callbacks, rules={"min_shared_hours": 4, "min_score": 90})
     assert (run.status, run.error) == ("done", "")
     kept = run.proposals.get()

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
-from matching.models import PairRule, Suggestion
+from matching.models import Suggestion
 from mentoring.models import Mentorship, Participant, Program
 from tests.matching import cohort
+from tests.matching.factories import PairRuleFactory
 from turazo.core.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,7 @@ def test_each_mentee_gets_ranked_mentors_with_free_capacity_and_explanations(pro
 
 def test_forbidden_pairs_are_never_suggested(program):
     mentees, mentors = cohort.cohort(program, mentees=1, mentors=2)
-    PairRule.objects.create(
-        organization=program.organization, program=program, mentee=mentees[0], mentor=mentors[0], kind="forbid"
-    )
+    PairRuleFactory(program=program, mentee=mentees[0], mentor=mentors[0], kind="forbid")
     services.suggestions_refresh(program_id=program.pk)
     assert list(Suggestion.objects.values_list("mentor_id", flat=True)) == [mentors[1].pk]
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mentoring.models import ImportJob, Invitation, Membership, Participant
+from accounts.models import Membership
+from mentoring.models import ImportJob, Invitation, Participant
 from mentoring.services import imports as services
 from mentoring.tasks.imports import import_preview_run
 from tests.mentoring.test_import import confirm, rows_csv, upload

@@ -120,7 +120,7 @@ def test_every_row_problem_names_its_line_column_and_what_to_do():
         (3, "work_days", "'Funday' in 'Funday' is not a weekday; write days like Mon-Fri or Mon,Tue,Thu."),
         (3, "q:track", "'Marketing' is not one of the choices for this question: Engineering, Sales."),
         (4, "Email", "ok@x.com is already on line 2; list each person once."),
-        (6, "capacity", "'0' is not a capacity; write how many mentees, a whole number from 1 to 50."),
+        (6, "capacity", "'0' is not a capacity; write how many mentees, a whole number from 1 to 20."),
         (6, "manager_email", "A person cannot be their own manager; leave the manager empty or fix the email."),
         (6, "q:why", "This question is for mentees only; leave it empty for a mentor."),
         (7, "capacity", "Capacity is for mentors only; leave it empty for mentees."),
@@ -541,5 +541,5 @@ def test_digits_python_reads_oddly_get_the_usual_message():
     result = parse("email,role,seniority,capacity\na@x.com,mentor,²,³\n")
     assert [m for _, _, m in problems(result)] == [
         "'²' is not a seniority level; write a whole number from 1 (junior) to 6 (executive).",
-        "'³' is not a capacity; write how many mentees, a whole number from 1 to 50.",
+        "'³' is not a capacity; write how many mentees, a whole number from 1 to 20.",
     ]

@@ -9,9 +9,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.models import Invitation, Membership, User
+from accounts.models import Membership, User
+from mentoring.models import Invitation
 from mentoring.services.invitations import invitation_resend, token_new
-from tests.mentoring.factories import InvitationFactory, ParticipantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,8 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from mentoring.services.invitations import invitation_email_matches
-from tests.mentoring.factories import InvitationFactory, ParticipantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,16 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from mentoring.models import Invitation, Membership, Participant, User
+from accounts.middleware import SESSION_KEY
+from accounts.models import Membership, User
+from mentoring.models import Invitation, Participant
 from mentoring.services.invitations import token_new
-from tests.mentoring.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    ParticipantFactory,
-    ProgramFactory,
-    UserFactory,
-)
-from turazo.core.middleware import SESSION_KEY
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from mentoring.models import Invitation, Membership, Participant
+from accounts.models import Membership
+from mentoring.models import Invitation, Participant
 from mentoring.services.invitations import (
     invitation_accept,
     invitation_accept_with_signup,
@@ -23,14 +24,8 @@ from mentoring.services.invitations import (
     token_hash,
     token_new,
 )
-from tests.mentoring.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    OrganizationFactory,
-    ParticipantFactory,
-    ProgramFactory,
-    UserFactory,
-)
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory, ProgramFactory
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from mentoring.models import Invitation, Membership, User
+from accounts.models import Membership, User
+from mentoring.models import Invitation
 from mentoring.services.invitations import token_new
-from tests.mentoring.factories import InvitationFactory, ParticipantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.mentoring.factories import InvitationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

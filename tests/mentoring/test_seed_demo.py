@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from mentoring.models import Membership, Participant, Program
+from accounts.models import Membership
+from mentoring.models import Participant, Program
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,16 @@ from email import message_from_bytes, policy
 
 from icalendar import Calendar
 
-from mentoring.models import Membership, Mentorship, Participant, Program
+from accounts.models import Membership
+from mentoring.models import Mentorship, Participant, Program
 from scheduling.models import Availability
 from scheduling.services.availability import (
     availability_get_or_create,
     availability_set_week,
     availability_update_settings,
 )
-from tests.mentoring.factories import ParticipantFactory, ProgramFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.mentoring.factories import ParticipantFactory, ProgramFactory
 
 # A Monday in the program's dates (2027-01-01 .. 2027-06-30), before the EU/US DST changes.
 NOW = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)

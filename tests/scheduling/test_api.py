@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from scheduling.models import Feedback, Session
 from scheduling.services.free_time import next_slots
 from scheduling.services.sessions import session_book
-from tests.mentoring.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.scheduling.helpers import make_pair, participant_for
 
 

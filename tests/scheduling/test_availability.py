@@ -17,7 +17,8 @@ from scheduling.services.availability import (
     clean_intervals,
 )
 from scheduling.services.free_time import free_slots_between
-from tests.mentoring.factories import ParticipantFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.mentoring.factories import ParticipantFactory
 from tests.scheduling.helpers import make_pair, participant_for, set_availability
 from turazo.core.errors import ValidationFailed
 

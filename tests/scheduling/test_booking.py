@@ -22,7 +22,7 @@ from scheduling.services.sessions import (
     session_reschedule,
     sessions_complete_due,
 )
-from tests.mentoring.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.scheduling.helpers import NOW, another_program, make_pair, participant_for, vevent
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from scheduling.models import CalendarFeed, NotificationPreference
 from scheduling.services.personal import calendar_feed_create
 from scheduling.services.sessions import session_book, session_cancel
-from tests.mentoring.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.scheduling.helpers import NOW, another_program, make_pair
 
 TUE_9 = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from scheduling.models import Feedback, Reminder, Session
 from scheduling.services.free_time import next_slots
 from scheduling.services.sessions import session_book
-from tests.mentoring.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.scheduling.helpers import make_pair, participant_for
 
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from turazo.core.errors import DomainError
-from turazo.core.middleware import _current_membership
+from turazo.core.tenancy import membership_for
 
 LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -115,7 +115,7 @@ class TenantViewSetMixin:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Authentication happens lazily in DRF; resolve the membership for that user.
         request._request.user = request.user
-        membership = _current_membership(request._request) if request.user.is_authenticated else None
+        membership = membership_for(request._request) if request.user.is_authenticated else None
         request.membership = request._request.membership = membership
         request.organization = request._request.organization = membership.organization if membership else None
         super().initial(request, *args, **kwargs)

@@ -1,3 +1,6 @@
+"""Request plumbing with no domain in it: time zone, Permissions-Policy.
+(Which organization a request works in: accounts/middleware.py.)"""
+
 from __future__ import annotations
 
 import zoneinfo
@@ -8,41 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-SESSION_KEY = "turazo_organization_id"
 TZ_COOKIE = "turazo_tz"
-
-
-def _current_membership(request: HttpRequest):
-    from mentoring.models import Membership
-
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    memberships = (
-        Membership.objects.filter(user=user).select_related("organization").order_by("organization__name", "pk")
-    )
-    wanted = request.headers.get("X-Organization") or request.session.get(SESSION_KEY)
-    if wanted:
-        chosen = next((m for m in memberships if str(m.organization_id) == str(wanted)), None)
-        if chosen is not None:
-            return chosen
-    return next(iter(memberships), None)
-
-
-class OrganizationMiddleware:
-    """Sets request.membership and request.organization (both None without one).
-
-    The API may choose with an ``X-Organization`` header; pages use the session,
-    which the organization switcher sets. One query, whatever the page.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = _current_membership(request)
-        request.organization = request.membership.organization if request.membership else None
-        return self.get_response(request)
 
 
 def valid_timezone(name: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -12,9 +12,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from turazo.core.errors import NotFound
-
-if TYPE_CHECKING:
-    from mentoring.models import Organization
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,14 +25,16 @@ class TimeStampedModel(models.Model):
 
 
 class TenantQuerySet(models.QuerySet):
-    def for_organization(self, organization: Organization | None) -> TenantQuerySet:
+    def for_organization(self, organization: models.Model | None) -> TenantQuerySet:
+        """Rows of ``organization`` (an ``accounts.Organization``); none without one."""
         if organization is None:
             return self.none()
         return self.filter(organization=organization)
 
 
 class TenantModel(TimeStampedModel):
-    organization = models.ForeignKey("mentoring.Organization", on_delete=models.CASCADE, related_name="+")
+    # Named by label, never imported: core sits below accounts (docs/architecture.md).
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantQuerySet.as_manager()
 

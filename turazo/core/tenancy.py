@@ -2,20 +2,22 @@
 
 * ``TenantModel`` (core/models.py) gives every tenant row an ``organization`` and a manager with
   ``for_organization()``.
-* ``OrganizationMiddleware`` (see middleware.py) puts ``request.organization``
+* ``OrganizationMiddleware`` (accounts/middleware.py) puts ``request.organization``
   and ``request.membership`` on every request.
 * ``TenantViewMixin`` / ``tenant_view`` guard page views; ``TenantViewSetMixin``
   guards DRF views. Both mark the view as ``tenant_scoped`` so the URL-walking
   test can prove every view is scoped or explicitly exempt.
 * ``get_for_org()`` fetches one object for the current organization and answers
   404 to everyone else: outsiders never learn that an id exists.
+* ``membership_for(request)`` asks the membership lookup that ``accounts`` registers
+  (``register_membership_lookup``): core sits below accounts and never imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
@@ -24,13 +26,26 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-if TYPE_CHECKING:
-    from mentoring.models import Organization
-
 M = TypeVar("M", bound=models.Model)
 
+MembershipLookup = Callable[[HttpRequest], Any]
+_membership_lookup: MembershipLookup | None = None
 
-def get_for_org(queryset: models.QuerySet[M] | type[M], organization: Organization | None, **lookup: Any) -> M:
+
+def register_membership_lookup(lookup: MembershipLookup) -> None:
+    """Called once by ``accounts`` (AccountsConfig.ready) with ``accounts.middleware.current_membership``."""
+    global _membership_lookup
+    _membership_lookup = lookup
+
+
+def membership_for(request: HttpRequest) -> Any:
+    """The request's membership (an ``accounts.Membership``) or None, through the registered lookup."""
+    if _membership_lookup is None:
+        raise RuntimeError("No membership lookup registered: is 'accounts' in INSTALLED_APPS?")
+    return _membership_lookup(request)
+
+
+def get_for_org(queryset: models.QuerySet[M] | type[M], organization: models.Model | None, **lookup: Any) -> M:
     """One object of the current organization, or 404 (never 403: ids don't leak)."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     return get_object_or_404(qs.for_organization(organization), **lookup)
@@ -89,5 +104,5 @@ class TenantViewMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
     @property
-    def organization(self) -> Organization:
+    def organization(self) -> models.Model:
         return self.request.organization

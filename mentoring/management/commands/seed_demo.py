@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.models import Invitation, Membership, Organization, Participant, Program, Question, Skill, User
+from accounts.models import Membership, Organization, User
+from mentoring.models import Invitation, Participant, Program, Question, Skill
 from mentoring.profiles import profile_completeness, skill_slug
 from mentoring.services.invitations import token_new
 

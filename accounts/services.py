@@ -1,12 +1,11 @@
-"""Writes for organizations and accounts. Program, participant and invitation
-services live in their own modules as they arrive."""
+"""Writes for organizations, memberships and accounts."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from mentoring.models import Membership, Organization, User
+from accounts.models import Membership, Organization, User
 from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing
 

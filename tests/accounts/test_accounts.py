@@ -6,8 +6,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from mentoring.models import User
-from tests.mentoring.factories import UserFactory
+from accounts.models import User
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

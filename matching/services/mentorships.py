@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from matching import selectors
 from matching.engine import InvalidInput, explain, pair_problem, score_pairs
-from mentoring.models import Mentorship, Participant, Program, User
+from mentoring.models import Mentorship, Participant, Program
 from mentoring.services.mentorships import mentorship_create, mentorship_end
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.notifications import absolute_url, notification_build

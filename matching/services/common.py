@@ -1,0 +1,10 @@
+"""What the matching services share: batch size and the messages for rows deleted meanwhile."""
+
+from __future__ import annotations
+
+BATCH = 2000
+PROGRAM_GONE = "This program was deleted meanwhile."
+RUN_GONE = "This matching run was deleted meanwhile; open the program's runs again."
+PROPOSAL_GONE = (
+    "This pair is no longer in the run: it was forbidden (or the run was replaced) meanwhile. Reload the run."
+)
