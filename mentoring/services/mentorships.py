@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from mentoring.models import Mentorship, Participant, Program, effective_capacity
+from mentoring.services.writable import program_writable
 from mentoring.signals import mentorship_ended, mentorships_started
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.models import lock_existing, save_existing
@@ -103,6 +104,7 @@ def mentorships_create(*, program: Program, pairs: Sequence[Pair], source: str, 
     """Start a mentorship for every pair that may have one, in order; skip the others with
     the reason. Call inside ``transaction.atomic`` (it opens one if there is none) — the
     locks are held until the caller's transaction ends."""
+    program_writable(program)
     if source not in Mentorship.Source.values:
         raise ValidationFailed(f"Unknown mentorship source {source!r}.")
     result = CreateResult()
