@@ -38,6 +38,7 @@ class MentorshipGoalsView(TenantViewSetMixin, generics.GenericAPIView):
 
     queryset = Goal.objects.all()
     serializer_class = GoalSerializer
+    pagination_class = None  # a few goals at most (MAX_GOALS)
 
     def check_parent_objects(self) -> None:
         self.mentorship = selectors.mentorship_for_member(
@@ -99,8 +100,9 @@ class MentorshipNotesView(TenantViewSetMixin, generics.GenericAPIView):
 
     @extend_schema(responses=NoteSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        qs = selectors.notes_visible(mentorship=self.mentorship, user=request.user)
-        return Response(NoteSerializer(qs, many=True, context={"request": request}).data)
+        """Newest first, paginated like every list of the API."""
+        page = self.paginate_queryset(selectors.notes_visible(mentorship=self.mentorship, user=request.user))
+        return self.get_paginated_response(NoteSerializer(page, many=True, context={"request": request}).data)
 
     @extend_schema(request=NoteInputSerializer, responses={201: NoteSerializer})
     def post(self, request: Request, pk: int) -> Response:

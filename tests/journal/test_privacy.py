@@ -56,7 +56,7 @@ def test_the_other_person_never_sees_a_private_note_in_lists(client, pair, mento
     page = client.get(f"/journal/mentorships/{pair.pk}/").content.decode()
     assert SHARED in page
     assert SECRET not in page
-    bodies = [n["body"] for n in _api(mentor).get(f"/api/mentorships/{pair.pk}/notes/").json()]
+    bodies = [n["body"] for n in _api(mentor).get(f"/api/mentorships/{pair.pk}/notes/").json()["results"]]
     assert bodies == [SHARED]
 
 
