@@ -277,8 +277,8 @@ def program_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "%(program)s is closed: %(ended)d mentorships ended, %(cancelled)d sessions cancelled, "
-                    "closing survey sent to %(surveys)d people."
+                    "%(program)s is closed. Mentorships ended: %(ended)d · sessions cancelled: %(cancelled)d · "
+                    "closing surveys sent: %(surveys)d."
                 )
                 % {
                     "program": program.name,

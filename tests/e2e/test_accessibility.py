@@ -57,6 +57,7 @@ def test_hr_admin_pages_have_no_wcag_violations(page, live_server, demo):
         "/dashboard/", "/programs/", "/programs/new/", f"/programs/{pk}/", f"/programs/{pk}/edit/",
         f"/programs/{pk}/participants/", f"/programs/{pk}/import/", f"/programs/{pk}/invitations/",
         f"/programs/{pk}/questions/", f"/programs/{pk}/matching/", "/skills/", "/preferences/",
+        f"/programs/{pk}/journal/", f"/programs/{pk}/close/",
     ]  # fmt: skip
     assert _check(page, live_server.url, paths) == {}
 
@@ -68,7 +69,7 @@ def test_mentee_and_mentor_pages_have_no_wcag_violations(page, live_server, demo
         _check(
             page,
             live_server.url,
-            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/"],
+            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/", "/journal/"],
         )
         == {}
     )

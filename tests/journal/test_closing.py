@@ -117,7 +117,7 @@ def test_closing_from_the_page_then_again(client, busy, program, hr_admin, djang
     client.force_login(hr_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/programs/{program.pk}/close/", follow=True)
-    assert "is closed: 1 mentorships ended, 1 sessions cancelled, closing survey sent to 3 people." in (
+    assert "is closed. Mentorships ended: 1 · sessions cancelled: 1 · closing surveys sent: 3." in (
         response.content.decode()
     )
     response = client.post(f"/programs/{program.pk}/close/", follow=True)

@@ -58,7 +58,7 @@ def test_two_admins_closing_at_once_close_once_and_email_each_person_once(progra
 
     responses = together(2, prepare, act)
     outcomes = Counter(
-        "closed" if "is closed: 3 mentorships ended" in r.content.decode() else "already"
+        "closed" if "is closed. Mentorships ended: 3" in r.content.decode() else "already"
         if "was already closed" in r.content.decode() else repr(r)
         for r in responses
     )  # fmt: skip
