@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from journal.models import Goal, Note, ProgramClosure, SurveyAnswer
@@ -116,16 +117,26 @@ def program_goal_progress(*, program: Program) -> GoalProgress:
     return GoalProgress(**row)
 
 
+def _count(qs: QuerySet) -> Coalesce:
+    """A correlated COUNT per mentorship (no join fan-out between goals and notes)."""
+    return Coalesce(
+        Subquery(
+            qs.filter(mentorship=OuterRef("pk")).order_by().values("mentorship").annotate(n=Count("pk")).values("n")
+        ),
+        0,
+    )
+
+
 def mentorship_journal_counts(*, program: Program) -> QuerySet[Mentorship]:
     """The program's mentorships with goal and shared-note counts (no note contents;
-    private notes are not even counted). Two queries whatever the size (the page paginates)."""
+    private notes are not even counted). One query per page whatever the size."""
     return (
         Mentorship.objects.filter(program=program)
         .select_related("mentor", "mentee")
         .annotate(
-            goals_total=Count("goals", distinct=True),
-            goals_done=Count("goals", filter=Q(goals__status=Goal.Status.DONE), distinct=True),
-            shared_notes=Count("notes", filter=Q(notes__visibility=Note.Visibility.SHARED), distinct=True),
+            goals_total=_count(Goal.objects.all()),
+            goals_done=_count(Goal.objects.filter(status=Goal.Status.DONE)),
+            shared_notes=_count(Note.objects.filter(visibility=Note.Visibility.SHARED)),
         )
         .order_by("status", "mentee__full_name", "mentee__email", "pk")
     )

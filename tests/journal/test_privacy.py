@@ -116,3 +116,26 @@ def test_the_admin_overview_counts_only_shared_notes(client, hr_admin, pair, pri
 def test_a_mentee_gets_403_on_the_admin_overview(client, mentee, pair):
     client.force_login(mentee)
     assert client.get(f"/programs/{pair.program_id}/journal/").status_code == 403
+
+
+def test_the_admin_overview_keeps_its_query_count_as_pairs_grow(client, hr_admin, pair, other_pair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mentoring.models import Mentorship
+
+    client.force_login(hr_admin)
+    url = f"/programs/{pair.program_id}/journal/"
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(5):
+        m = Mentorship.objects.create(
+            organization=pair.organization, program=pair.program, mentor=pair.mentor, mentee=other_pair.mentee,
+            source="admin", status="ended", ended_at="2027-01-01T00:00Z",
+        )  # fmt: skip
+        GoalFactory(mentorship=m)
+        NoteFactory(mentorship=m, author=other_pair.mentee.user)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.content.decode().count("of 1") >= 5
+    assert len(large.captured_queries) == len(small.captured_queries)
