@@ -236,3 +236,8 @@ def test_markdown_light_renders_paragraphs_breaks_lists_bold_and_italic():
     assert html == (
         "<p><strong>b</strong> <em>i</em><br>\nnext</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<ol>\n<li>first</li>\n</ol>\n"
     )
+
+
+def test_the_home_links_to_goals_and_notes(client, pair, mentee):
+    client.force_login(mentee)
+    assert 'id="home-journal-link"><a href="/journal/"' in client.get("/dashboard/").content.decode()
