@@ -66,7 +66,6 @@ def admin_token(db) -> str:
         program=program,
         email="mentee@acme.test",
         role="mentee",
-        user=admin,  # the admin is also this mentee, so goals and notes answer (they are the pair's only)
         status="active",
         full_name="Tom Mentee",
         timezone="Europe/Lisbon",
@@ -120,6 +119,7 @@ def admin_token(db) -> str:
         end=start + dt.timedelta(minutes=45), video_url="https://meet.jit.si/x", video_room="x", calendar_uid="s@test",
     )  # fmt: skip
     Goal.objects.create(pk=ID, organization=org, mentorship=pair, title="Lead a meeting")
+    # The admin is not in the pair: goals and notes answer 404 (the pair's only), as documented.
     Note.objects.create(pk=ID, organization=org, mentorship=pair, author=admin, body="**Plan**: one step a week")
     return Token.objects.create(user=admin).key
 
