@@ -144,15 +144,15 @@ def invitation_issue_bulk(*, participants: Sequence[Participant], invited_by: Us
     if not ids:
         return []
     list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    closed = Program.objects.filter(participants__pk__in=ids, status=Program.Status.CLOSED).first()
-    if closed is not None:
-        program_writable(closed)
-    eligible = (
+    eligible = list(
         Participant.objects.filter(pk__in=ids, status=Participant.Status.INVITED)
         .exclude(_has_live_or_accepted())
+        .select_related("program")
+        .only("pk", "organization_id", "program__status", "program__name")
         .order_by("pk")
-        .values_list("pk", "organization_id")
     )
+    for participant in eligible:  # no extra query: the program came with the eligible rows
+        program_writable(participant.program)
     expires_at = _expiry()
     invitations = Invitation.objects.bulk_create(
         [
@@ -163,7 +163,7 @@ def invitation_issue_bulk(*, participants: Sequence[Participant], invited_by: Us
                 expires_at=expires_at,
                 invited_by=invited_by,
             )
-            for pk, organization_id in eligible
+            for pk, organization_id in ((p.pk, p.organization_id) for p in eligible)
         ]
     )
     _enqueue_send([i.pk for i in invitations])

@@ -84,6 +84,9 @@ def world(program, hr_admin, mentor, mentee, pair) -> World:
     invited = Participant.objects.create(
         organization=program.organization, program=program, email="new@acme.test", role="mentee"
     )
+    Participant.objects.create(
+        organization=program.organization, program=program, email="not-yet@acme.test", role="mentee"
+    )  # never invited: the bulk invite would pick them
     token, token_hash = invitations.token_new()
     invitation = Invitation.objects.create(
         organization=program.organization, participant=invited, token_hash=token_hash, status="sent",
@@ -146,7 +149,8 @@ WRITES = {
     "import_retry": lambda w: imports.import_retry(job=w.fresh(ImportJob, w.job.pk), actor=w.admin),
     # invitations
     "invitation_issue_bulk": lambda w: invitations.invitation_issue_bulk(
-        participants=[w.fresh(Participant, w.free_mentee.pk), w.fresh(Participant, w.invited.pk)], invited_by=w.admin
+        participants=[w.fresh(Participant, w.invited.pk), Participant.objects.get(email="not-yet@acme.test")],
+        invited_by=w.admin,
     ),
     "invitation_resend": lambda w: invitations.invitation_resend(
         participant=w.fresh(Participant, w.invited.pk), actor=w.admin
