@@ -18,8 +18,9 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import Membership
 from journal.models import Goal, Note, ProgramClosure, SurveyAnswer
-from mentoring.models import Membership, Mentorship, Program
+from mentoring.models import Mentorship, Program
 
 MENTORSHIP_JOINS = ("program", "organization", "mentor__user", "mentee__user")
 

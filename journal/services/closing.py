@@ -24,9 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from journal.models import ProgramClosure, SurveyAnswer
 from journal.tasks import surveys_send_task
-from mentoring.models import Mentorship, Participant, Program, User
+from mentoring.models import Mentorship, Participant, Program
 from mentoring.services.mentorships import mentorship_end
 from mentoring.services.programs import PROGRAM_GONE, program_transition
 from scheduling.models import Reminder, Session

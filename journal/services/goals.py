@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from journal.models import Goal
-from mentoring.models import Mentorship, User
+from mentoring.models import Mentorship
 from mentoring.services.writable import program_writable
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.models import lock_existing, save_existing

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from journal.models import Note
-from mentoring.models import Mentorship, User
+from mentoring.models import Mentorship
 from mentoring.services.writable import program_writable
 from scheduling.models import Session
 from turazo.core.errors import PermissionDenied, ValidationFailed

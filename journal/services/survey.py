@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from journal.models import SurveyAnswer
-from mentoring.models import User
 from turazo.core.action_links import action_link_issue, action_links_expire_for
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.models import lock_existing
