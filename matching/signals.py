@@ -51,9 +51,11 @@ def _introduce(sender: type, mentorships: list[Mentorship], **kwargs: Any) -> No
 
 
 @receiver(mentorship_ended, dispatch_uid="matching.mentorship_ended_notify")
-def _tell_the_other(sender: type, mentorship: Mentorship, **kwargs: Any) -> None:
+def _tell_the_other(sender: type, mentorship: Mentorship, notify: bool = True, **kwargs: Any) -> None:
     from matching.tasks import mentorship_ended_notify_task
 
+    if not notify:  # the caller tells them itself (closing a program: the closing email)
+        return
     enqueue_on_commit(mentorship_ended_notify_task, mentorship.pk)
 
 

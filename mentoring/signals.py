@@ -10,9 +10,13 @@ sender's transaction, so a receiver that queues work uses ``enqueue_on_commit``.
   (single saves are seen through ``post_save`` on Participant).
 * ``mentorships_started(sender=Mentorship, mentorships=[...])`` — sent inside the transaction
   that created them (publishing, an accepted request or offer, a pair added by an admin).
-* ``mentorship_ended(sender=Mentorship, mentorship=..., actor=...)`` — sent inside the
+* ``mentorship_ended(sender=Mentorship, mentorship=..., actor=..., notify=...)`` — sent inside the
   transaction that ended it; scheduling cancels the pair's future sessions there, so an
   ended mentorship never keeps a booked session.
+* ``program_closing(sender=Program, program=..., actor=...)`` — sent inside the transaction
+  that closes a program, with the program row locked and still writable, just before its
+  status becomes closed; the journal app ends the mentorships, stops the sessions and
+  queues the closing survey there, so every way of closing a program does all of it.
 """
 
 from __future__ import annotations
@@ -22,3 +26,4 @@ from django.dispatch import Signal
 participants_changed = Signal()
 mentorships_started = Signal()
 mentorship_ended = Signal()
+program_closing = Signal()

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "mentoring",
     "matching",
     "scheduling",
+    "journal",
 ]
 
 MIDDLEWARE = [

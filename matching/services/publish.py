@@ -13,6 +13,7 @@ from matching.models import MatchProposal, MatchRun
 from matching.services.common import BATCH, RUN_GONE
 from mentoring.models import Mentorship, Program
 from mentoring.services.mentorships import Pair, mentorships_create
+from mentoring.services.writable import program_writable
 from turazo.core.errors import Conflict
 from turazo.core.models import lock_existing, save_existing
 
@@ -54,6 +55,7 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
     Emails go out after commit."""
     with transaction.atomic():
         run = lock_existing(MatchRun.objects.select_related("program"), pk=run.pk, gone=RUN_GONE)
+        program_writable(run.program)
         if run.status != MatchRun.Status.DONE:
             raise Conflict(f"Only a finished run can be published; this one is {run.get_status_display().lower()}.")
         program = run.program

@@ -16,6 +16,7 @@ from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
 from matching.services.common import PROPOSAL_GONE, RUN_GONE
 from mentoring.models import Participant
 from mentoring.services.mentorships import mentor_free_places
+from mentoring.services.writable import program_writable
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.models import lock_existing, save_existing
 
@@ -84,6 +85,7 @@ def _pin_rule_set(*, run: MatchRun, mentee_id: int, mentor_id: int, actor: User 
 def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposal:
     """Keep this pair in every re-run (a mentee has at most one pin)."""
     run, proposal = _lock_proposal(proposal)
+    program_writable(run.program)
     _pin_rule_set(run=run, mentee_id=proposal.mentee_id, mentor_id=proposal.mentor_id, actor=actor)
     proposal.pinned = True
     proposal.explanation = explain(_as_engine(proposal))
@@ -94,6 +96,7 @@ def proposal_pin(*, proposal: MatchProposal, actor: User | None) -> MatchProposa
 @transaction.atomic
 def proposal_unpin(*, proposal: MatchProposal) -> MatchProposal:
     run, proposal = _lock_proposal(proposal)
+    program_writable(run.program)
     PairRule.objects.filter(
         program=run.program, mentee=proposal.mentee_id, mentor=proposal.mentor_id, kind=PairRule.Kind.PIN
     ).delete()
@@ -107,6 +110,7 @@ def proposal_unpin(*, proposal: MatchProposal) -> MatchProposal:
 def proposal_forbid(*, proposal: MatchProposal, actor: User | None) -> UnmatchedMentee:
     """Never pair these two again in this program; the mentee leaves this run's proposals."""
     run, proposal = _lock_proposal(proposal)
+    program_writable(run.program)
     PairRule.objects.update_or_create(
         program=run.program,
         mentee_id=proposal.mentee_id,
@@ -191,6 +195,7 @@ def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None
     let matching choose again). Like any pin it may go below the program's minimum score or
     minimum shared hours, and its explanation says so."""
     run, proposal = _lock_proposal(proposal)
+    program_writable(run.program)
     if mentor_id == proposal.mentor_id:
         raise ValidationFailed(
             f"{proposal.mentor.display_name} is already the proposed mentor.", fields={"mentor": ["Choose another."]}
@@ -230,4 +235,5 @@ def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None
 
 @transaction.atomic
 def pair_rule_delete(*, rule: PairRule) -> None:
+    program_writable(rule.program)
     rule.delete()

@@ -19,6 +19,7 @@ from matching.engine import run as engine_run
 from matching.models import MatchProposal, MatchRun, UnmatchedMentee
 from matching.services.common import BATCH, RUN_GONE
 from mentoring.models import Program
+from mentoring.services.writable import program_writable
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.jobs import (
     LEASE_TIMEOUT,
@@ -66,8 +67,7 @@ def match_run_create(
             f"Unknown algorithm “{algorithm}”: choose optimal or stable.",
             fields={"algorithm": ["Choose optimal or stable."]},
         )
-    if program.status == Program.Status.CLOSED:
-        raise Conflict(f"{program.name} is closed; matching is no longer possible.")
+    program_writable(program)
     try:
         with transaction.atomic():
             run = MatchRun.objects.create(
@@ -107,8 +107,7 @@ def match_run_retry(*, run: MatchRun, actor: User | None) -> MatchRun:
                 f"Only a failed run can be retried; this one is {locked.get_status_display().lower()}. "
                 "Use Re-run for a new run with the same settings."
             )
-        if locked.program.status == Program.Status.CLOSED:
-            raise Conflict(f"{locked.program.name} is closed; matching is no longer possible.")
+        program_writable(locked.program)
         now = timezone.now()
         try:
             with transaction.atomic():

@@ -9,6 +9,7 @@ from matching import selectors
 from matching.services.common import PROGRAM_GONE
 from matching.services.suggestions import suggestions_schedule_refresh
 from mentoring.models import Program, Question
+from mentoring.services.writable import program_writable
 from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing
 
@@ -64,6 +65,7 @@ def matching_settings_validate(
 
 def matching_settings_update(*, program: Program, weights: Mapping[str, Any], rules: Mapping[str, Any]) -> Program:
     """Store the weights and rules later runs use; suggestions are recomputed."""
+    program_writable(program)
     clean_w, clean_r = matching_settings_validate(program=program, weights=weights, rules=rules)
     program.weights = selectors.program_weights(program) | clean_w
     program.rules = selectors.program_rules(program) | clean_r

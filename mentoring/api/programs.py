@@ -56,7 +56,7 @@ class ProgramViewSet(
         program = self.get_object()
         body = ProgramTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        program_services.program_transition(program=program, status=body.validated_data["status"])
+        program_services.program_transition(program=program, status=body.validated_data["status"], actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=program.pk)).data)
 
 

@@ -62,6 +62,7 @@ from mentoring.exports import csv_safe
 from mentoring.models import ImportJob, Participant, Program, Question, Skill
 from mentoring.profiles import FIELDS, profile_completeness
 from mentoring.services.invitations import invitation_issue_bulk
+from mentoring.services.writable import ProgramClosed, program_writable
 from mentoring.signals import participants_changed
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from turazo.core.jobs import (
@@ -150,6 +151,7 @@ def import_preview(
 ) -> ImportJob:
     """Store a checked upload as a *previewed* job; a large one is stored as *checking*
     and checked by a worker after commit. Participants are not touched."""
+    program_writable(program)
     return _preview(program=program, uploaded_by=uploaded_by, filename=filename, data=data, size=size)
 
 
@@ -294,6 +296,7 @@ def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True
 
     The job is read again under a lock, so what is confirmed is the preview as it is now:
     a ``job`` read while its file was still being checked cannot slip through."""
+    program_writable(job.program)
     _require_admin(job, actor, "confirm")
     current = lock_existing(ImportJob.objects.defer("content"), pk=job.pk, gone=IMPORT_GONE)
     if current.status == Status.CHECKING:
@@ -319,6 +322,7 @@ def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
     double click or a retried API call queues one run. A job whose file no longer
     fits the program (people changed since the preview) cannot be retried: the
     file must be fixed and uploaded again."""
+    program_writable(job.program)
     _require_admin(job, actor, "retry")
     locked = lock_existing(ImportJob.objects.defer("content"), pk=job.pk, gone=IMPORT_GONE)
     if locked.status in (Status.QUEUED, Status.RUNNING):
@@ -361,6 +365,7 @@ def import_submit(
 ) -> ImportJob:
     """Preview and confirm in one step (the API): a file with problems stores nothing.
     A large file is stored *checking*; the worker confirms it if it has no problem."""
+    program_writable(program)
     job = _preview(
         program=program,
         uploaded_by=uploaded_by,
@@ -423,6 +428,8 @@ def import_apply(*, job_id: int, progress: Callable[[int], None] | None = None) 
         logger.warning("Import %s was given up on while it ran; its transaction was rolled back", job.pk)
     except ImportInvalid as e:
         _fail(job, "The participants changed since the preview; nothing was imported.", report=e.report)
+    except ProgramClosed as e:
+        _fail(job, f"{e.message} Nothing was imported.")
     except Exception:
         logger.exception("Import %s failed", job.pk)
         _fail(job, "The import failed unexpectedly; nothing was imported. Press Retry, or contact support.")
@@ -445,7 +452,8 @@ def _fail(job: ImportJob, message: str, *, report: dict[str, Any] | None = None)
 
 def _apply(job: ImportJob, progress: Callable[[int], None]) -> None:
     program = job.program
-    Program.objects.select_for_update().filter(pk=program.pk).first()  # one import per program at a time
+    locked = Program.objects.select_for_update().filter(pk=program.pk).first()  # one import per program at a time
+    program_writable(locked or program)  # closed since the import was confirmed
     ctx = _context(program, lock=True)
     result = _parse(job.content, ctx)
     if not result.ok:

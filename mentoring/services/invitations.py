@@ -41,6 +41,7 @@ from accounts.models import User
 from accounts.services import membership_add
 from mentoring.models import Invitation, Participant, Program
 from mentoring.selectors import latest_invitation_id, with_invitation_status
+from mentoring.services.writable import program_writable
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turazo.core.jobs import enqueue_on_commit
 from turazo.core.models import lock_existing, save_existing
@@ -143,12 +144,15 @@ def invitation_issue_bulk(*, participants: Sequence[Participant], invited_by: Us
     if not ids:
         return []
     list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    eligible = (
+    eligible = list(
         Participant.objects.filter(pk__in=ids, status=Participant.Status.INVITED)
         .exclude(_has_live_or_accepted())
+        .select_related("program")
+        .only("pk", "organization_id", "program__status", "program__name")
         .order_by("pk")
-        .values_list("pk", "organization_id")
     )
+    for participant in eligible:  # no extra query: the program came with the eligible rows
+        program_writable(participant.program)
     expires_at = _expiry()
     invitations = Invitation.objects.bulk_create(
         [
@@ -159,7 +163,7 @@ def invitation_issue_bulk(*, participants: Sequence[Participant], invited_by: Us
                 expires_at=expires_at,
                 invited_by=invited_by,
             )
-            for pk, organization_id in eligible
+            for pk, organization_id in ((p.pk, p.organization_id) for p in eligible)
         ]
     )
     _enqueue_send([i.pk for i in invitations])
@@ -271,6 +275,7 @@ def invitation_resend(
     participant = lock_existing(
         Participant, pk=participant.pk, gone=f"{participant.display_name} was deleted from the program meanwhile."
     )
+    program_writable(participant.program)
     reason = _why_not_resendable(participant)
     if reason is None and participant.invitations.filter(status=Status.ACCEPTED).exists():
         reason = f"{participant.display_name} has already accepted an invitation."
@@ -324,11 +329,15 @@ def invitation_resend_bulk(
     whose latest invitation is pending, failed or expired, plus those never invited.
     Ids from other programs are ignored. A fixed number of queries.
     """
+    program_writable(program)
     participants = participants_to_resend(program=program, participant_ids=participant_ids)
     ids = list(participants.order_by("pk").values_list("pk", flat=True))
     if not ids:
         return []
     list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    closed = Program.objects.filter(participants__pk__in=ids, status=Program.Status.CLOSED).first()
+    if closed is not None:
+        program_writable(closed)
     # Someone may have answered between the first look and the lock: look again.
     ids = list(participants.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     now = timezone.now()
@@ -362,6 +371,7 @@ _ANSWERED = {
 
 def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitation:
     """Kill a live invitation's link. An answered one cannot be revoked (409)."""
+    program_writable(invitation.participant.program)
     now = timezone.now()
     changed = Invitation.objects.filter(pk=invitation.pk, status__in=Invitation.LIVE).update(
         status=Status.REVOKED, updated_at=now
@@ -456,6 +466,7 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
     UPDATE, so concurrent clicks yield exactly one acceptance and one membership; the
     others get a Conflict saying what happened."""
     invitation = _lock_answerable(token)
+    program_writable(invitation.participant.program)
     participant = invitation.participant
     if not invitation_email_matches(invitation=invitation, user=user):
         raise PermissionDenied(
@@ -545,6 +556,7 @@ def invitation_accept_with_signup(*, token: str, full_name: str, password: str) 
     and accept the invitation, all or nothing. A never-used account with the invited
     address is claimed: its name and password are replaced by the invitee's."""
     invitation = _lock_answerable(token)
+    program_writable(invitation.participant.program)
     email = invitation.participant.email.lower()
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None and not _unclaimed(existing):

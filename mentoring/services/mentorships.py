@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from mentoring.models import Mentorship, Participant, Program, effective_capacity
+from mentoring.services.writable import program_writable
 from mentoring.signals import mentorship_ended, mentorships_started
 from turazo.core.errors import Conflict, ValidationFailed
 from turazo.core.models import lock_existing, save_existing
@@ -103,6 +104,7 @@ def mentorships_create(*, program: Program, pairs: Sequence[Pair], source: str, 
     """Start a mentorship for every pair that may have one, in order; skip the others with
     the reason. Call inside ``transaction.atomic`` (it opens one if there is none) — the
     locks are held until the caller's transaction ends."""
+    program_writable(program)
     if source not in Mentorship.Source.values:
         raise ValidationFailed(f"Unknown mentorship source {source!r}.")
     result = CreateResult()
@@ -173,9 +175,12 @@ def mentorship_create(
     return result.created[0]
 
 
-def mentorship_end(*, mentorship: Mentorship, actor: User | None, reason: str = "") -> Mentorship:
+def mentorship_end(
+    *, mentorship: Mentorship, actor: User | None, reason: str = "", notify: bool = True
+) -> Mentorship:
     """End an active mentorship (by either person or an admin), with an optional reason.
-    Ending one that already ended is a Conflict that says when it ended."""
+    Ending one that already ended is a Conflict that says when it ended. ``notify=False``
+    when the caller tells the people itself (closing a program sends its own email)."""
     reason = (reason or "").strip()
     if len(reason) > END_REASON_MAX:
         raise ValidationFailed(
@@ -196,5 +201,5 @@ def mentorship_end(*, mentorship: Mentorship, actor: User | None, reason: str = 
         save_existing(
             row, update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"], gone=MENTORSHIP_GONE
         )
-        mentorship_ended.send(sender=Mentorship, mentorship=row, actor=actor)
+        mentorship_ended.send(sender=Mentorship, mentorship=row, actor=actor, notify=notify)
     return row

@@ -49,6 +49,7 @@ from mentoring.profiles import (
     split_list,
 )
 from mentoring.services.skills import skill_map
+from mentoring.services.writable import program_writable
 from turazo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from turazo.core.models import save_existing
 
@@ -428,6 +429,7 @@ def participant_update_profile(*, participant: Participant, actor: User, data: M
     value is wrong; PermissionDenied when ``actor`` is neither the participant nor
     an HR admin of the organization.
     """
+    program_writable(participant.program)
     if not isinstance(data, Mapping):
         raise ValidationFailed("Send the profile as an object of fields.")
     if not participant_can_edit_profile(participant=participant, user=actor):

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from mentoring.models import Participant, Program
 from mentoring.profiles import profile_completeness
+from mentoring.services.writable import program_writable
+from mentoring.signals import program_closing
 from turazo.core.errors import Conflict, ValidationFailed
-from turazo.core.models import save_existing
+from turazo.core.models import lock_existing, save_existing
 
 PROGRAM_FIELDS = (
     "name", "description", "start_date", "end_date", "default_capacity",
@@ -63,6 +66,7 @@ def program_create(*, organization: Organization, actor: User, **data: Any) -> P
 
 
 def program_update(*, program: Program, **data: Any) -> Program:
+    program_writable(program)
     unknown = set(data) - set(PROGRAM_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown program fields: {', '.join(sorted(unknown))}.")
@@ -74,13 +78,16 @@ def program_update(*, program: Program, **data: Any) -> Program:
     return program
 
 
-def program_transition(*, program: Program, status: str) -> Program:
+def program_transition(*, program: Program, status: str, actor: User | None = None) -> Program:
     """Move a program along draft → enrolling → matching → active → closed.
 
     The UPDATE is conditional on the status we read, so two admins clicking at
-    once cannot both apply a move from the same state."""
+    once cannot both apply a move from the same state. Closing locks the program row
+    and sends ``program_closing`` first (see mentoring/signals.py)."""
     if status not in Program.Status.values:
         raise ValidationFailed(f"Unknown status “{status}”.", fields={"status": ["Not a program status."]})
+    if status == Program.Status.CLOSED:
+        return _program_close(program=program, actor=actor)
     if not program.can_move_to(status):
         allowed = ", ".join(Program.Status(s).label for s in Program.TRANSITIONS[program.status]) or "none"
         raise Conflict(
@@ -94,6 +101,20 @@ def program_transition(*, program: Program, status: str) -> Program:
     return program
 
 
+def _program_close(*, program: Program, actor: User | None) -> Program:
+    with transaction.atomic():
+        locked = lock_existing(Program, pk=program.pk, gone=PROGRAM_GONE)
+        if not locked.can_move_to(Program.Status.CLOSED):
+            raise Conflict(
+                f"A program that is {locked.get_status_display().lower()} cannot become closed."
+                + (" It was closed already." if locked.status == Program.Status.CLOSED else "")
+            )
+        program_closing.send(sender=Program, program=locked, actor=actor)
+        Program.objects.filter(pk=locked.pk).update(status=Program.Status.CLOSED, updated_at=timezone.now())
+    program.refresh_from_db(fields=["status", "updated_at"])
+    return program
+
+
 PARTICIPANT_ADMIN_FIELDS = (
     "full_name", "job_title", "department", "manager_email", "seniority", "location", "timezone",
     "languages", "goals", "skills_wanted", "expertise", "skills_offered", "capacity",
@@ -103,6 +124,7 @@ PARTICIPANT_ADMIN_FIELDS = (
 @transaction.atomic
 def participant_add(*, program: Program, actor: User, email: str, role: str, **profile: Any) -> Participant:
     """Add one person by hand. An existing account with that email is linked."""
+    program_writable(program)
     email = email.strip().lower()
     if role not in Participant.Role.values:
         raise ValidationFailed("Role must be mentor or mentee.", fields={"role": ["Choose mentor or mentee."]})
@@ -123,6 +145,7 @@ def participant_add(*, program: Program, actor: User, email: str, role: str, **p
 
 def participant_remove_bulk(*, program: Program, participant_ids: Sequence[int]) -> int:
     """Mark participants as removed (their history stays). Returns how many changed."""
+    program_writable(program)
     return (
         Participant.objects.filter(program=program, pk__in=participant_ids)
         .exclude(status=Participant.Status.REMOVED)

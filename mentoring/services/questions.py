@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from mentoring.models import Participant, Program, Question
 from mentoring.services.profiles import program_recompute_completeness
+from mentoring.services.writable import program_writable
 from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing
 
@@ -96,6 +97,7 @@ def question_create(
     key: str = "",
 ) -> Question:
     """Add a question at the end of the program's list. The key defaults to a slug of the label."""
+    program_writable(program)
     cleaned = _clean(
         program=program,
         label=label,
@@ -135,6 +137,7 @@ def question_update(
     """Change a question. Its key stays (it names the CSV column and the stored answers).
     Answers the new version no longer accepts (a removed choice, another audience,
     a changed kind) are dropped."""
+    program_writable(question.program)
     program = question.program
     cleaned = _clean(
         program=program,
@@ -183,6 +186,7 @@ def _prune_answers(*, question: Question) -> None:
 @transaction.atomic
 def question_delete(*, question: Question) -> None:
     """Delete a question and every answer given to it."""
+    program_writable(question.program)
     program, key = question.program, question.key
     changed = []
     for participant in Participant.objects.filter(program=program).only("pk", "answers"):
@@ -204,6 +208,7 @@ def _renumber(program: Program, ordered: list[Question]) -> None:
 @transaction.atomic
 def question_reorder(*, program: Program, order: Sequence[int]) -> list[Question]:
     """Put the program's questions in the order of ``order`` (every question id, once)."""
+    program_writable(program)
     questions = {q.pk: q for q in program.questions.select_for_update()}
     try:
         ids = [int(pk) for pk in order]
@@ -221,6 +226,7 @@ def question_reorder(*, program: Program, order: Sequence[int]) -> list[Question
 
 def question_move(*, question: Question, direction: str) -> list[Question]:
     """Move a question one place up or down; at either end nothing changes."""
+    program_writable(question.program)
     if direction not in ("up", "down"):
         raise ValidationFailed("Move a question up or down.", fields={"direction": ["Use “up” or “down”."]})
     ids = list(question.program.questions.values_list("pk", flat=True))

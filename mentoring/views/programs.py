@@ -86,7 +86,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def program_transition(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_for_org(Program, request.organization, pk=pk)
     try:
-        program_services.program_transition(program=program, status=request.POST.get("status", ""))
+        program_services.program_transition(program=program, status=request.POST.get("status", ""), actor=request.user)
     except DomainError as e:
         messages.error(request, e.message)
     else:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.services.writable import program_writable
 from scheduling.models import Feedback, Reminder, Session
 from turazo.core.errors import Conflict, PermissionDenied, ValidationFailed
 
@@ -31,6 +32,7 @@ def feedback_submit(
     role = session.role_of(actor)
     if role is None:
         raise PermissionDenied("Only the mentor and the mentee can give feedback on this session.")
+    program_writable(session.program)
     if session.status == Session.Status.CANCELLED:
         raise Conflict("This session was cancelled, so there is nothing to give feedback on.", code="cancelled")
     if session.status == Session.Status.NO_SHOW:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Organization
 from mentoring.models import Program
+from mentoring.services.writable import program_writable
 from scheduling import slots
 from scheduling.models import GRID_CHOICES, SchedulingPolicy
 from turazo.core.errors import ValidationFailed
@@ -53,6 +54,7 @@ def policy_rules(policy: SchedulingPolicy, program: Program) -> slots.SlotRules:
 
 def policy_update(*, policy: SchedulingPolicy, data: dict[str, Any]) -> SchedulingPolicy:
     """Change the rules given in ``data``; every problem is reported at once, nothing half-saved."""
+    program_writable(policy.program)
     errors: dict[str, list[str]] = {}
     changes: dict[str, Any] = {}
     for field, (lo, hi, label) in LIMITS.items():

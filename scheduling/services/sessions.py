@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mentoring.models import Mentorship, Participant, Program
+from mentoring.services.writable import program_writable
 from scheduling import slots
 from scheduling.models import Availability, Reminder, Session, SessionAttendance
 from scheduling.services.free_time import PairSchedule, next_slots, pair_query
@@ -161,8 +162,7 @@ def _check_pair(mentorship: Mentorship, actor) -> str:
         raise PermissionDenied("Only the mentor and the mentee of this pair can book its sessions.")
     if mentorship.status != Mentorship.Status.ACTIVE:
         raise Conflict("This mentorship has ended, so no new sessions can be booked.", code="mentorship_ended")
-    if mentorship.program.status == Program.Status.CLOSED:
-        raise Conflict(f"{mentorship.program.name} is closed, so no new sessions can be booked.", code="program_closed")
+    program_writable(mentorship.program)
     for person in (mentorship.mentor, mentorship.mentee):
         if person.user_id is None or person.status == Participant.Status.REMOVED:
             raise Conflict(
@@ -259,6 +259,7 @@ def _check_changeable(session: Session, actor, now: datetime, verb: str) -> str:
     role = session.role_of(actor)
     if role is None:
         raise PermissionDenied(f"Only the mentor and the mentee can {verb} this session.")
+    program_writable(session.program)
     if session.status == Session.Status.CANCELLED:
         raise Conflict(f"This session was already cancelled{_by(session.cancelled_by, actor)}.", code="cancelled")
     if session.status != Session.Status.SCHEDULED or session.has_started(now):
@@ -413,6 +414,7 @@ def session_report_no_show(*, session: Session, actor, now: datetime | None = No
         role = session.role_of(actor)
         if role is None:
             raise PermissionDenied("Only the mentor and the mentee can report a no-show.")
+        program_writable(session.program)
         if session.status == Session.Status.CANCELLED:
             raise Conflict("This session was cancelled; there is nothing to report.", code="cancelled")
         if session.status == Session.Status.NO_SHOW:
@@ -432,3 +434,53 @@ def session_report_no_show(*, session: Session, actor, now: datetime | None = No
             status=Reminder.Status.CANCELLED, processed_at=now, note="A no-show was reported."
         )
     return session
+
+
+# --- Closing a program -----------------------------------------------------------------------
+
+
+def program_sessions_stop(*, program: Program, actor, reason: str, now: datetime | None = None) -> tuple[int, int]:
+    """Stop everything still to come in ``program`` (closing it): cancel each scheduled
+    session that has not started (reminders cancelled, both people get METHOD:CANCEL, as
+    for a cancellation by one of them, but never marked late), and cancel every reminder
+    or feedback request still pending. Returns (sessions cancelled, reminders stopped).
+    Safe to run twice: a second run finds nothing left to stop."""
+    from scheduling.services.policy import policy_for
+
+    now = now or timezone.now()
+    reason = _clean_text(reason, "reason", MAX_NOTE, "reason")
+    cancelled = 0
+    with transaction.atomic():
+        policy = policy_for(program)
+        ids = list(
+            Session.objects.filter(program=program, status=Session.Status.SCHEDULED, start__gt=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for session in Session.objects.filter(pk__in=ids).order_by("pk"):
+            session = _lock_session(session)
+            if session.status != Session.Status.SCHEDULED or session.has_started(now):
+                continue
+            session.status = Session.Status.CANCELLED
+            session.cancelled_at = now
+            session.cancelled_by = actor
+            session.cancel_reason = reason
+            session.late_cancellation = False
+            session.sequence += 1
+            session.last_changed_by = actor
+            save_existing(
+                session,
+                gone=GONE,
+                update_fields=[
+                    "status", "cancelled_at", "cancelled_by", "cancel_reason", "late_cancellation",
+                    "sequence", "last_changed_by", "updated_at",
+                ]
+            )  # fmt: skip
+            SessionAttendance.objects.filter(session=session).update(active=False)
+            reminders_sync(session=session, policy=policy, now=now)
+            _enqueue_notify(session.pk)
+            cancelled += 1
+        stopped = Reminder.objects.filter(session__program=program, status=Reminder.Status.PENDING).update(
+            status=Reminder.Status.CANCELLED, processed_at=now, note=reason[:200] or "The program was closed."
+        )
+    return cancelled, stopped

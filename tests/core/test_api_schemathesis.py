@@ -23,6 +23,7 @@ from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
+from journal.models import Goal, Note
 from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
@@ -117,6 +118,9 @@ def admin_token(db) -> str:
         pk=ID, organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee, start=start,
         end=start + dt.timedelta(minutes=45), video_url="https://meet.jit.si/x", video_room="x", calendar_uid="s@test",
     )  # fmt: skip
+    Goal.objects.create(pk=ID, organization=org, mentorship=pair, title="Lead a meeting")
+    # The admin is not in the pair: goals and notes answer 404 (the pair's only), as documented.
+    Note.objects.create(pk=ID, organization=org, mentorship=pair, author=admin, body="**Plan**: one step a week")
     return Token.objects.create(user=admin).key
 
 

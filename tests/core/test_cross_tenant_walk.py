@@ -13,10 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from journal.models import Goal, Note, SurveyAnswer
 from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
-from scheduling.models import Session
+from scheduling.models import Feedback, Session
 
 ID = 777
 SKIP_PREFIXES = ("admin/", "accounts/", "dev/", "api/schema", "api/docs", "api/redoc")
@@ -47,7 +48,10 @@ def acme(program, hr_admin):
     program.delete()
     program.pk = ID
     program.save()
-    mentee = Participant.objects.create(pk=ID, organization=org, program=program, email="m@acme.test", role="mentee")
+    # The admin is also the mentee of the pair: goals and notes answer only to the pair (admins get 404).
+    mentee = Participant.objects.create(
+        pk=ID, organization=org, program=program, email="m@acme.test", role="mentee", user=hr_admin
+    )
     mentor = Participant.objects.create(
         pk=ID + 1, organization=org, program=program, email="o@acme.test", role="mentor"
     )
@@ -68,11 +72,15 @@ def acme(program, hr_admin):
     pair = Mentorship.objects.create(
         pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, source="admin"
     )
-    Session.objects.create(
+    session = Session.objects.create(
         pk=ID, organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee,
         start="2099-01-05T09:00Z", end="2099-01-05T10:00Z", video_url="https://meet.jit.si/x",
         video_room="x", calendar_uid="walk@test",
     )  # fmt: skip
+    Feedback.objects.create(organization=org, session=session, author=hr_admin, role="mentee", rating=5)
+    Goal.objects.create(pk=ID, organization=org, mentorship=pair, title="Goal")
+    Note.objects.create(pk=ID, organization=org, mentorship=pair, author=hr_admin, body="Note")
+    SurveyAnswer.objects.create(pk=ID, organization=org, program=program, participant=mentee, user=hr_admin)
     return program
 
 

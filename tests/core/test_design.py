@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from journal.models import Goal
 from mentoring.models import Invitation, Participant, Question
 from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.mentoring.factories import InvitationFactory, ParticipantFactory, ProgramFactory
@@ -129,6 +130,7 @@ def test_every_status_of_every_model_has_a_tone():
         "run": MatchRun.Status,
         "mentorship": Mentorship.Status,
         "session": Session.Status,
+        "goal": Goal.Status,
     }.items():
         assert set(model_status.values) <= set(STATUS_TONES[kind]), kind
 

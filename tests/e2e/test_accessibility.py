@@ -59,6 +59,7 @@ def test_hr_admin_pages_have_no_wcag_violations(page, live_server, demo):
         f"/programs/{pk}/questions/", f"/programs/{pk}/matching/", "/skills/", "/preferences/",
         f"/programs/{pk}/mentorships/", f"/programs/{pk}/mentorships/?show=unmatched",
         f"/programs/{pk}/mentorships/add/", f"/programs/{pk}/requests/",
+        f"/programs/{pk}/journal/", f"/programs/{pk}/close/",
     ]  # fmt: skip
     assert _check(page, live_server.url, paths) == {}
 
@@ -70,7 +71,7 @@ def test_mentee_and_mentor_pages_have_no_wcag_violations(page, live_server, demo
         _check(
             page,
             live_server.url,
-            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/"],
+            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/", "/journal/"],
         )
         == {}
     )

@@ -92,6 +92,7 @@ def test_hr_admin_pages_look_right(browser, live_server, demo, mode):
         "invitations": f"/programs/{pk}/invitations/", "import": f"/programs/{pk}/import/",
         "questions": f"/programs/{pk}/questions/", "matching": f"/programs/{pk}/matching/",
         "run": f"/matching/runs/{run.pk}/", "skills": "/skills/",
+        "goals-notes-admin": f"/programs/{pk}/journal/", "close-program": f"/programs/{pk}/close/",
     }  # fmt: skip
     assert _walk(browser, live_server, mode, "hr@northwind.example", pages) == {}
 
@@ -102,6 +103,7 @@ def test_mentee_and_mentor_pages_look_right(browser, live_server, demo, mode):
     pages = {
         "mentee-home": "/dashboard/", "my-programs": "/me/programs/",
         "profile": f"/participations/{mentee.pk}/profile/", "suggestions": "/me/suggestions/",
+        "goals-notes": "/journal/",
     }  # fmt: skip
     assert _walk(browser, live_server, mode, "mentee1@northwind.example", pages) == {}
     mentor = Participant.objects.get(email="mentor1@northwind.example")

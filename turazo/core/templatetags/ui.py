@@ -96,6 +96,11 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "cancelled": ("ended", "x-circle"),
         "no_show": ("attention", "person-x"),
     },
+    "goal": {
+        "open": ("neutral", "circle"),
+        "in_progress": ("progress", "arrow-right-circle"),
+        "done": ("success", "check-circle"),
+    },
     "profile": {
         "complete": ("success", "check-circle"),
         "partial": ("attention", "pencil"),
