@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import views
+from matching import request_views, views
 
 urlpatterns = [
     path("programs/<int:pk>/matching/", views.matching_settings, name="matching-settings"),
@@ -20,4 +20,13 @@ urlpatterns = [
     path("matching/runs/<int:run_id>/proposals/<int:proposal_id>/swap/", views.proposal_swap, name="proposal-swap"),
     path("matching/compare/", views.matchrun_compare, name="matchrun-compare"),
     path("me/suggestions/", views.my_suggestions, name="my-suggestions"),
+    # Mentorship requests (matching/request_views.py)
+    path("programs/<int:pk>/mentors/", request_views.mentor_directory, name="mentor-directory"),
+    path("me/requests/", request_views.my_requests, name="my-requests"),
+    path("me/requests/new/", request_views.request_create, name="request-create"),
+    path("me/requests/<int:pk>/withdraw/", request_views.request_withdraw, name="request-withdraw"),
+    path("requests/", request_views.requests_inbox, name="requests-inbox"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/accept/", request_views.request_accept, name="request-accept"),
+    path("requests/<int:pk>/decline/", request_views.request_decline, name="request-decline"),
 ]

@@ -32,6 +32,7 @@ class ProgramForm(forms.ModelForm):
         fields = [
             "name", "description", "start_date", "end_date", "default_capacity",
             "session_length_minutes", "cadence_days", "matching_mode",
+            "max_pending_requests", "request_reminder_days", "request_expiry_days", "mentors_confirm_matches",
         ]  # fmt: skip
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
@@ -42,12 +43,29 @@ class ProgramForm(forms.ModelForm):
             "default_capacity": _("Mentees per mentor"),
             "session_length_minutes": _("Session length (minutes)"),
             "cadence_days": _("Target days between sessions"),
+            "max_pending_requests": _("Requests a mentee may have waiting"),
+            "request_reminder_days": _("Remind mentors after (days)"),
+            "request_expiry_days": _("Requests expire after (days)"),
+            "mentors_confirm_matches": _("Mentors confirm matches"),
         }
         help_texts = {
             "cadence_days": _("For example 14 for a session every two weeks."),
             "matching_mode": _(
                 "Admin matches: you run matching and publish pairs. Mentees choose: mentees request mentors from "
                 "ranked suggestions. Both: publish matches and let unmatched mentees choose."
+            ),
+            "max_pending_requests": _(
+                "How many mentors a mentee may ask at the same time (1 to 10); more answers come faster, "
+                "but mentors see more requests they cannot take."
+            ),
+            "request_reminder_days": _("A mentor who has not answered gets one reminder email after this many days."),
+            "request_expiry_days": _(
+                "Unanswered requests close after this many days (more than the reminder, at most 30); "
+                "the mentee is told and sees other mentors."
+            ),
+            "mentors_confirm_matches": _(
+                "When publishing a matching run, each mentor gets an offer to accept or decline from the email; "
+                "the mentorship starts when they accept. Off: publishing starts mentorships at once."
             ),
         }
 
