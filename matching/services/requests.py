@@ -164,7 +164,7 @@ def self_selection_problem(program: Program) -> str | None:
 def _lock(ids: Iterable[int]) -> dict[int, Participant]:
     return {
         p.pk: p
-        for p in Participant.objects.select_for_update(of=("self",))
+        for p in Participant.objects.select_for_update(of=("self",), no_key=True)
         .select_related("program", "user")
         .filter(pk__in=list(ids))
         .order_by("pk")
