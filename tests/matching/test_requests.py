@@ -100,7 +100,9 @@ def test_at_most_the_programs_number_of_pending_requests(program):
     me = mentee(program, 1)
     ask(me, mentor(program, 1))
     ask(me, mentor(program, 2))
-    with pytest.raises(Conflict, match="You have 2 requests waiting for an answer, the most Acme Mentoring 2027 allows"):
+    with pytest.raises(
+        Conflict, match="You have 2 requests waiting for an answer, the most Acme Mentoring 2027 allows"
+    ):
         ask(me, mentor(program, 3))
     assert _count() == 2
 
