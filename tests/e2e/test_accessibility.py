@@ -57,6 +57,7 @@ def test_hr_admin_pages_have_no_wcag_violations(page, live_server, demo):
         "/dashboard/", "/programs/", "/programs/new/", f"/programs/{pk}/", f"/programs/{pk}/edit/",
         f"/programs/{pk}/participants/", f"/programs/{pk}/import/", f"/programs/{pk}/invitations/",
         f"/programs/{pk}/questions/", f"/programs/{pk}/matching/", "/skills/", "/preferences/",
+        f"/programs/{pk}/mentors/",
     ]  # fmt: skip
     assert _check(page, live_server.url, paths) == {}
 
@@ -68,14 +69,17 @@ def test_mentee_and_mentor_pages_have_no_wcag_violations(page, live_server, demo
         _check(
             page,
             live_server.url,
-            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/"],
+            [
+                "/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/",
+                "/me/requests/", f"/programs/{mentee.program_id}/mentors/",
+            ],  # fmt: skip
         )
         == {}
     )
     page.context.clear_cookies()
     mentor = Participant.objects.get(email="mentor1@northwind.example")
     _sign_in(page, live_server.url, "mentor1@northwind.example")
-    assert _check(page, live_server.url, ["/dashboard/", f"/participations/{mentor.pk}/profile/"]) == {}
+    assert _check(page, live_server.url, ["/dashboard/", f"/participations/{mentor.pk}/profile/", "/requests/"]) == {}
 
 
 def test_keyboard_user_skips_to_content_and_signs_in_without_a_mouse(page, live_server, demo, shot):
