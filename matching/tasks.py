@@ -105,4 +105,4 @@ def requests_sweep_task() -> dict[str, int]:
     from matching.services.requests import requests_sweep
 
     result = requests_sweep()
-    return {"reminded": len(result.reminded), "expired": len(result.expired)}
+    return {"reminded": len(result.reminded), "expired": len(result.expired), "cancelled": len(result.cancelled)}

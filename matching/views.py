@@ -114,7 +114,7 @@ def matchrun_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "other_runs": selectors.match_runs_for_program(run.program)
         .filter(status=MatchRun.Status.DONE)
         .exclude(pk=run.pk)[:20],
-        "offers": _offers(run),
+        "offers": _offers(run) if run.published_at else [],  # offers exist only once published
     }
     if request.htmx and request.GET.get("part") == "proposals":
         return render(request, "matching/_proposals.html", context)

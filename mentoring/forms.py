@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -69,8 +70,20 @@ class ProgramForm(forms.ModelForm):
             ),
         }
 
+    #: Request settings a form posted without them keeps (their current value, else the default).
+    KEEP_WHEN_EMPTY = ("max_pending_requests", "request_reminder_days", "request_expiry_days")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.KEEP_WHEN_EMPTY:
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["required"] = True  # shown as required; empty keeps the value
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        for name in self.KEEP_WHEN_EMPTY:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name, None) or Program._meta.get_field(name).default
         try:
             validate_program({k: v for k, v in cleaned.items() if k not in self.errors})
         except ValidationFailed as e:

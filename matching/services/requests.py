@@ -437,11 +437,13 @@ def requests_close_after_start(*, mentorships: list[Mentorship]) -> int:
 class SweepResult:
     reminded: list[int] = dataclasses.field(default_factory=list)
     expired: list[int] = dataclasses.field(default_factory=list)
+    cancelled: list[int] = dataclasses.field(default_factory=list)
 
 
 def requests_sweep(*, now: dt.datetime | None = None) -> SweepResult:
-    """Remind each mentor once after the program's ``request_reminder_days``, and expire
-    requests past ``expires_at``. Each row is claimed by a conditional UPDATE (WHERE still
+    """Remind each mentor once after the program's ``request_reminder_days``, expire
+    requests past ``expires_at``, and cancel those whose program closed or whose mentor or
+    mentee left it. Each row is claimed by a conditional UPDATE (WHERE still
     pending / not yet reminded), so a second run, or two workers at once, act once; the
     email job is enqueued in the claiming transaction."""
     now = now or timezone.now()
@@ -457,6 +459,18 @@ def requests_sweep(*, now: dt.datetime | None = None) -> SweepResult:
             ):
                 result.expired.append(pk)
                 _notify(pk, EV_EXPIRED)
+    # Cancelled: a person left the program, or it closed (nobody can answer any more).
+    gone = MentorshipRequest.objects.filter(status=Status.PENDING).filter(
+        ~Q(mentee__status=Participant.Status.ACTIVE)
+        | ~Q(mentor__status=Participant.Status.ACTIVE)
+        | Q(program__status=Program.Status.CLOSED)
+    )
+    for pk in list(gone.values_list("pk", flat=True)[:1000]):
+        note = _("The program closed, or one of you left it.")
+        if MentorshipRequest.objects.filter(pk=pk, status=Status.PENDING).update(
+            status=Status.CANCELLED, answered_at=now, closed_note=note, updated_at=now
+        ):
+            result.cancelled.append(pk)
     # A reminder is due reminder_days after the request (the smallest setting is one day).
     candidates = (
         MentorshipRequest.objects.filter(

@@ -328,3 +328,15 @@ def test_an_answered_request_is_neither_reminded_nor_expired(program):
     _age(req, 10)
     result = requests_sweep()
     assert (result.reminded, result.expired) == ([], [])
+
+
+def test_the_sweep_cancels_requests_when_a_person_left_or_the_program_closed(program):
+    me, them = mentee(program, 1), mentor(program, 1)
+    req = ask(me, them)
+    them.status = "removed"
+    them.save()
+    result = requests_sweep()
+    req.refresh_from_db()
+    assert result.cancelled == [req.pk]
+    assert req.status == Status.CANCELLED
+    assert req.closed_note == "The program closed, or one of you left it."

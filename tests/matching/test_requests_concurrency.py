@@ -81,7 +81,10 @@ def test_accept_racing_expiry_has_one_outcome(program):
         MentorshipRequest.objects.filter(pk=req.pk).update(expires_at=soon)
         later = soon + dt.timedelta(seconds=1)
         outcomes = _together(
-            [lambda req=req, them=them: request_accept(request=req, actor=them.user), lambda: requests_sweep(now=later)]
+            [
+                lambda req=req, them=them: request_accept(request=req, actor=them.user),
+                lambda later=later: requests_sweep(now=later),
+            ]
         )
         req.refresh_from_db()
         accepted = Mentorship.objects.filter(mentee=me).exists()
