@@ -48,12 +48,13 @@ def mentor_directory(request: HttpRequest, pk: int) -> HttpResponse:
     mentee = _my_mentee(request, program)
     if mentee is None and not request.membership.is_admin:
         raise Http404("You are not a mentee of this program.")
+    current = mentee and mentee.mentorships_as_mentee.filter(status="active").select_related("mentor").first()
     skills, languages = rs.directory_choices(program)
     filters = DirectoryFilterForm(request.GET or None, skills=skills, languages=languages)
     data = filters.cleaned_data if filters.is_valid() else {}
     entries = rs.mentor_directory(
         program,
-        mentee=mentee,
+        mentee=None if current else mentee,  # a matched mentee sees the list without scores
         q=data.get("q") or "",
         skill=data.get("skill") or "",
         language=data.get("language") or "",
@@ -61,7 +62,6 @@ def mentor_directory(request: HttpRequest, pk: int) -> HttpResponse:
         free_only=bool(data.get("free")),
     )
     state = rs.request_states([mentee])[mentee.pk] if mentee else None
-    current = mentee and mentee.mentorships_as_mentee.filter(status="active").select_related("mentor").first()
     context = {
         "program": program,
         "mentee": mentee,

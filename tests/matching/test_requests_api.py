@@ -135,3 +135,13 @@ def test_the_program_api_reads_and_writes_the_request_settings(program, hr_admin
     assert bad.json()["error"]["fields"]["request_expiry_days"] == [
         "Requests must expire after the reminder (3 days); choose more than 3 days."
     ]
+
+
+def test_a_new_program_with_only_a_late_reminder_is_400_not_a_server_error(organization, hr_admin):
+    body = {"name": "Spring", "start_date": "2027-03-01", "end_date": "2027-06-30", "request_reminder_days": 10}
+    r = api(hr_admin).post("/api/programs/", body, format="json")
+    assert r.status_code == 400
+    assert r.json()["error"]["fields"]["request_expiry_days"] == [
+        "Requests must expire after the reminder (10 days); choose more than 10 days."
+    ]
+    assert Program.objects.filter(name="Spring").count() == 0
