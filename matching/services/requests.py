@@ -45,6 +45,7 @@ from mentoring.models import Mentorship, Participant, Program, effective_capacit
 from mentoring.services.mentorships import mentor_loads, mentorship_create
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turazo.core.jobs import enqueue_on_commit
+from turazo.core.models import save_existing
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ def request_accept(*, request: MentorshipRequest, actor: User | None) -> Mentors
         now = timezone.now()
         _check_open(req, actor, now)
         req.status, req.answered_at, req.answered_by = Status.ACCEPTED, now, actor
-        req.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+        save_existing(req, update_fields=["status", "answered_at", "answered_by", "updated_at"], gone=REQUEST_GONE)
         source = Mentorship.Source.MATCHING if req.kind == Kind.OFFER else Mentorship.Source.REQUEST
         mentorship = mentorship_create(
             program=req.program,
@@ -344,7 +345,7 @@ def request_accept(*, request: MentorshipRequest, actor: User | None) -> Mentors
             explanation=req.explanation,
         )
         req.mentorship = mentorship
-        req.save(update_fields=["mentorship", "updated_at"])
+        save_existing(req, update_fields=["mentorship", "updated_at"], gone=REQUEST_GONE)
         if req.kind == Kind.OFFER and req.proposal_id:
             MatchProposal.objects.filter(pk=req.proposal_id, mentorship__isnull=True).update(mentorship=mentorship)
             from matching.tasks import match_published_notify_task
@@ -370,7 +371,11 @@ def request_decline(*, request: MentorshipRequest, actor: User | None, reason: s
         now = timezone.now()
         _check_open(req, actor, now)
         req.status, req.answered_at, req.answered_by, req.decline_reason = Status.DECLINED, now, actor, reason
-        req.save(update_fields=["status", "answered_at", "answered_by", "decline_reason", "updated_at"])
+        save_existing(
+            req,
+            update_fields=["status", "answered_at", "answered_by", "decline_reason", "updated_at"],
+            gone=REQUEST_GONE,
+        )
         _notify(req.pk, EV_DECLINED)
     return req
 
@@ -384,7 +389,7 @@ def request_withdraw(*, request: MentorshipRequest, actor: User) -> MentorshipRe
         if req.status != Status.PENDING:
             raise Conflict(_closed_sentence(req, viewer=actor))
         req.status, req.answered_at, req.answered_by = Status.WITHDRAWN, timezone.now(), actor
-        req.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+        save_existing(req, update_fields=["status", "answered_at", "answered_by", "updated_at"], gone=REQUEST_GONE)
         _notify(req.pk, EV_WITHDRAWN)
     return req
 
