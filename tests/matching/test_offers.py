@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from matching import services
 from matching.models import MatchProposal, MentorshipRequest
-from matching.request_services import request_accept, request_decline
+from matching.services.requests import request_accept, request_decline
 from mentoring.models import Mentorship
 from tests.matching import cohort
 from tests.matching.requesting import with_user

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from matching.models import MentorshipRequest
-from matching.request_services import request_withdraw
+from matching.services.requests import request_withdraw
 from mentoring.models import Mentorship
 from tests.matching.requesting import ask, mentee, mentor
 from turazo.core.models import ActionLink, Job

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from matching.models import MentorshipRequest, Suggestion
-from matching.request_services import request_accept
+from matching.services.requests import request_accept
 from mentoring.models import Mentorship, Program
 from tests.matching.requesting import ask, mentee, mentor
 
@@ -170,7 +170,7 @@ def test_the_mentee_withdraws_and_sees_what_happened_to_each_request(program, pe
 def test_a_declined_mentee_is_pointed_to_new_suggestions(program, people):
     me, a, _b = people
     req = ask(me, a)
-    from matching.request_services import request_decline
+    from matching.services.requests import request_decline
 
     request_decline(request=req, actor=a.user, reason="Busy")
     page = signed_in(me.user).get(reverse("my-requests")).content.decode()

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from matching.models import MentorshipRequest
-from matching.request_services import request_accept, requests_sweep
+from matching.services.requests import request_accept, requests_sweep
 from mentoring.models import Mentorship
 from tests.matching.requesting import ask, mentee, mentor
 from turazo.core.errors import Conflict
