@@ -117,6 +117,7 @@ class MatchRunViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 "created": result.created,
                 "already_published": result.already_published,
                 "skipped": result.skipped,
+                "offered": result.offered,
                 "message": result.message,
             }
         )

@@ -6,4 +6,4 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
-        from matching import signals  # noqa: F401 - connects the receivers
+        from matching import request_links, request_signals, signals  # noqa: F401 - receivers and link handlers

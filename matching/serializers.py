@@ -71,6 +71,9 @@ class PublishResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     already_published = serializers.IntegerField()
     skipped = serializers.ListField(child=serializers.CharField())
+    offered = serializers.IntegerField(
+        help_text="Match offers sent instead of mentorships (the program has mentors_confirm_matches on)."
+    )
     message = serializers.CharField()
 
 

@@ -81,3 +81,39 @@ def mentorships_introduce_task(mentorship_ids: list[int]) -> int:
 def mentorship_ended_notify_task(mentorship_id: int) -> int:
     """Tell the other person (both, after an admin ended it) that a mentorship ended (once)."""
     return mentorship_services.mentorship_ended_notify(mentorship_id=mentorship_id)
+
+
+@shared_task(
+    name="matching.request_notify",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 6},
+)
+def request_notify_task(request_id: int, event: str) -> int:
+    """Send the email one change of a mentorship request causes (enqueued by the change,
+    in its transaction, so exactly one job exists per change)."""
+    from matching.models import MentorshipRequest
+    from matching.request_emails import request_message
+
+    req = (
+        MentorshipRequest.objects.select_related("program", "organization", "mentee__user", "mentor__user")
+        .filter(pk=request_id)
+        .first()
+    )
+    if req is None:
+        return 0
+    message = request_message(req, event)
+    if message is None:
+        return 0
+    return message.send()
+
+
+@shared_task(name="matching.requests_sweep", ignore_result=True)
+def requests_sweep_task() -> dict[str, int]:
+    """Periodic: remind mentors once and expire unanswered requests (rows claimed in the
+    database, so two workers never both act)."""
+    from matching.services.requests import requests_sweep
+
+    result = requests_sweep()
+    return {"reminded": len(result.reminded), "expired": len(result.expired), "cancelled": len(result.cancelled)}

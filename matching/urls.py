@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import mentorship_views, views
+from matching import mentorship_views, request_views, views
 
 urlpatterns = [
     path("programs/<int:pk>/matching/", views.matching_settings, name="matching-settings"),
@@ -35,4 +35,13 @@ urlpatterns = [
     ),
     path("programs/<int:pk>/requests/", mentorship_views.program_requests, name="program-requests"),
     path("mentorships/<int:pk>/end/", mentorship_views.mentorship_end, name="mentorship-end"),
+    # Mentorship requests (matching/request_views.py)
+    path("programs/<int:pk>/mentors/", request_views.mentor_directory, name="mentor-directory"),
+    path("me/requests/", request_views.my_requests, name="my-requests"),
+    path("me/requests/new/", request_views.request_create, name="request-create"),
+    path("me/requests/<int:pk>/withdraw/", request_views.request_withdraw, name="request-withdraw"),
+    path("requests/", request_views.requests_inbox, name="requests-inbox"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/accept/", request_views.request_accept, name="request-accept"),
+    path("requests/<int:pk>/decline/", request_views.request_decline, name="request-decline"),
 ]

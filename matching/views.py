@@ -114,10 +114,19 @@ def matchrun_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "other_runs": selectors.match_runs_for_program(run.program)
         .filter(status=MatchRun.Status.DONE)
         .exclude(pk=run.pk)[:20],
+        "offers": _offers(run) if run.published_at else [],  # offers exist only once published
     }
     if request.htmx and request.GET.get("part") == "proposals":
         return render(request, "matching/_proposals.html", context)
     return render(request, "matching/run_detail.html", context)
+
+
+def _offers(run: MatchRun) -> list:
+    """Offers of a published run when mentors confirm matches (declined and expired first)."""
+    from matching.services.requests import offers_for_run
+
+    order = {"declined": 0, "expired": 1, "pending": 2}
+    return sorted(offers_for_run(run).values(), key=lambda o: (order.get(o.status, 3), o.pk))
 
 
 @require_POST
@@ -278,8 +287,14 @@ def matchrun_compare(request: HttpRequest) -> HttpResponse:
 
 @tenant_view()
 def my_suggestions(request: HttpRequest) -> HttpResponse:
-    """A mentee's ranked mentors in each of their programs (read-only)."""
+    """A mentee's ranked mentors in each of their programs, each with a "Request" button
+    where the program lets mentees choose."""
+    from matching.request_selectors import request_states
+
     participations = list(selectors.mentee_participations(request.user, request.organization))
     mentors = selectors.active_mentorships_by_mentee(participations)
-    sections = [(p, mentors.get(p.pk), list(selectors.suggestions_for_mentee(p))) for p in participations]
-    return render(request, "matching/my_suggestions.html", {"sections": sections})
+    states = request_states(participations)
+    sections = [
+        (p, mentors.get(p.pk), list(selectors.suggestions_for_mentee(p)), states[p.pk]) for p in participations
+    ]
+    return render(request, "matching/my_suggestions.html", {"sections": sections, "next": request.get_full_path()})

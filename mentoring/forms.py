@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,7 @@ class ProgramForm(forms.ModelForm):
         fields = [
             "name", "description", "start_date", "end_date", "default_capacity",
             "session_length_minutes", "cadence_days", "matching_mode",
+            "max_pending_requests", "request_reminder_days", "request_expiry_days", "mentors_confirm_matches",
         ]  # fmt: skip
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
@@ -42,6 +44,10 @@ class ProgramForm(forms.ModelForm):
             "default_capacity": _("Mentees per mentor"),
             "session_length_minutes": _("Session length (minutes)"),
             "cadence_days": _("Target days between sessions"),
+            "max_pending_requests": _("Requests a mentee may have waiting"),
+            "request_reminder_days": _("Remind mentors after (days)"),
+            "request_expiry_days": _("Requests expire after (days)"),
+            "mentors_confirm_matches": _("Mentors confirm matches"),
         }
         help_texts = {
             "cadence_days": _("For example 14 for a session every two weeks."),
@@ -49,10 +55,35 @@ class ProgramForm(forms.ModelForm):
                 "Admin matches: you run matching and publish pairs. Mentees choose: mentees request mentors from "
                 "ranked suggestions. Both: publish matches and let unmatched mentees choose."
             ),
+            "max_pending_requests": _(
+                "How many mentors a mentee may ask at the same time (1 to 10); more answers come faster, "
+                "but mentors see more requests they cannot take."
+            ),
+            "request_reminder_days": _("A mentor who has not answered gets one reminder email after this many days."),
+            "request_expiry_days": _(
+                "Unanswered requests close after this many days (more than the reminder, at most 30); "
+                "the mentee is told and sees other mentors."
+            ),
+            "mentors_confirm_matches": _(
+                "When publishing a matching run, each mentor gets an offer to accept or decline from the email; "
+                "the mentorship starts when they accept. Off: publishing starts mentorships at once."
+            ),
         }
+
+    #: Request settings a form posted without them keeps (their current value, else the default).
+    KEEP_WHEN_EMPTY = ("max_pending_requests", "request_reminder_days", "request_expiry_days")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.KEEP_WHEN_EMPTY:
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["required"] = True  # shown as required; empty keeps the value
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        for name in self.KEEP_WHEN_EMPTY:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name, None) or Program._meta.get_field(name).default
         try:
             validate_program({k: v for k, v in cleaned.items() if k not in self.errors})
         except ValidationFailed as e:

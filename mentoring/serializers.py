@@ -56,8 +56,8 @@ class ProgramSerializer(serializers.ModelSerializer):
         model = Program
         fields = [
             "id", "name", "description", "start_date", "end_date", "status", "default_capacity",
-            "session_length_minutes", "cadence_days", "matching_mode", "created_at",
-            "mentor_count", "mentee_count", "not_invited_count", "waiting_count", "joined_count", "complete_count",
+            "session_length_minutes", "cadence_days", "matching_mode", "max_pending_requests",
+            "request_reminder_days", "request_expiry_days", "mentors_confirm_matches", "created_at", "mentor_count", "mentee_count", "not_invited_count", "waiting_count", "joined_count", "complete_count",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at"]
         # The limits program_create/program_update enforce, with their messages.
@@ -75,6 +75,34 @@ class ProgramSerializer(serializers.ModelSerializer):
                 },
             },
             "cadence_days": {"min_value": 1, "error_messages": {"min_value": "The cadence is at least one day."}},
+            "max_pending_requests": {
+                "min_value": 1,
+                "max_value": 10,
+                "help_text": "How many mentors a mentee may ask at the same time.",
+                "error_messages": {
+                    "min_value": "A mentee may ask between 1 and 10 mentors at a time.",
+                    "max_value": "A mentee may ask between 1 and 10 mentors at a time.",
+                },
+            },
+            "request_reminder_days": {
+                "min_value": 1,
+                "max_value": 29,
+                "help_text": "Days without an answer after which the mentor is reminded once.",
+                "error_messages": {"min_value": "Remind mentors after one day at the earliest."},
+            },
+            "request_expiry_days": {
+                "min_value": 1,
+                "max_value": 30,
+                "help_text": "Days without an answer after which a request expires (more than the reminder days).",
+                "error_messages": {
+                    "min_value": "Requests expire after 1 to 30 days.",
+                    "max_value": "Requests expire after 1 to 30 days.",
+                },
+            },
+            "mentors_confirm_matches": {
+                "help_text": "Publishing a run sends offers each mentor accepts or declines, instead of starting "
+                "mentorships at once."
+            },
         }
 
 

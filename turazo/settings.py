@@ -249,6 +249,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "match-runs-reap": {"task": "matching.match_runs_reap", "schedule": 60.0},
     # Reminders and feedback requests are rows claimed every minute, never broker ETAs.
     "scheduling-reminders": {"task": "scheduling.reminders_dispatch", "schedule": 60.0},
+    # Mentorship requests: one reminder to the mentor, then expiry (rows claimed, see request_services).
+    "requests-sweep": {"task": "matching.requests_sweep", "schedule": 5 * 60.0},
     "action-links-purge": {"task": "turazo.core.tasks.action_links_purge", "schedule": 24 * 60 * 60.0},
 }
 

@@ -23,10 +23,17 @@ class PublishResult:
     created: int
     already_published: int
     skipped: list[str]
+    offered: int = 0  # offers opened instead (the program has "mentors confirm matches" on)
 
     @property
     def message(self) -> str:
-        if not self.created and self.already_published:
+        if self.offered:
+            text = ngettext(
+                "Sent %(count)d match offer; the mentor accepts or declines it from the email.",
+                "Sent %(count)d match offers; each mentor accepts or declines from the email.",
+                self.offered,
+            ) % {"count": self.offered}
+        elif not self.created and self.already_published:
             text = ngettext(
                 "Nothing new to publish: the %(count)d pair of this run is already a mentorship.",
                 "Nothing new to publish: the %(count)d pairs of this run are already mentorships.",
@@ -62,6 +69,8 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
         proposals = list(run.proposals.select_related("mentee", "mentor").order_by("-pinned", "-score", "pk"))
         fresh = [p for p in proposals if p.mentorship_id is None]
         already = len(proposals) - len(fresh)
+        if program.mentors_confirm_matches:
+            return _publish_as_offers(run=run, program=program, fresh=fresh, already=already, actor=actor)
         result = mentorships_create(
             program=program,
             pairs=[Pair(p.mentor_id, p.mentee_id, score=p.score, explanation=p.explanation) for p in fresh],
@@ -85,3 +94,19 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
             status=Program.Status.ACTIVE
         )
     return PublishResult(created=len(created), already_published=already, skipped=skipped)
+
+
+def _publish_as_offers(
+    *, run: MatchRun, program: Program, fresh: list[MatchProposal], already: int, actor: User | None
+) -> PublishResult:
+    """Mentors confirm matches: each pair becomes an offer the mentor accepts or declines."""
+    from matching.services.requests import offers_create
+
+    offered, skipped = offers_create(program=program, proposals=fresh, actor=actor)
+    if run.published_at is None:
+        run.published_at = timezone.now()
+        save_existing(run, update_fields=["published_at", "updated_at"], gone=RUN_GONE)
+    Program.objects.filter(pk=program.pk, status__in=[Program.Status.ENROLLING, Program.Status.MATCHING]).update(
+        status=Program.Status.ACTIVE
+    )
+    return PublishResult(created=0, already_published=already, skipped=skipped, offered=offered)

@@ -60,7 +60,9 @@ def program_create(*, organization: Organization, actor: User, **data: Any) -> P
     unknown = set(data) - set(PROGRAM_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown program fields: {', '.join(sorted(unknown))}.")
-    validate_program(data)
+    # Rules between fields (the expiry after the reminder) see the defaults of fields left out.
+    defaults = {f: Program._meta.get_field(f).default for f in ("request_reminder_days", "request_expiry_days")}
+    validate_program(defaults | data)
     data["name"] = data["name"].strip()
     return Program.objects.create(organization=organization, created_by=actor, **data)
 

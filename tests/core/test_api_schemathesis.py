@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 from journal.models import Goal, Note
-from matching.models import MatchProposal, MatchRun, PairRule, UnmatchedMentee
+from matching.models import MatchProposal, MatchRun, MentorshipRequest, PairRule, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
 from scheduling.models import Session
@@ -113,6 +113,10 @@ def admin_token(db) -> str:
     pair = Mentorship.objects.create(
         pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, source="admin"
     )
+    MentorshipRequest.objects.create(
+        pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, message="Hello",
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=7),
+    )  # fmt: skip
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=3)
     Session.objects.create(
         pk=ID, organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee, start=start,

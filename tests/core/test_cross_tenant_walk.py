@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from journal.models import Goal, Note, SurveyAnswer
-from matching.models import MatchProposal, MatchRun, PairRule, Suggestion, UnmatchedMentee
+from matching.models import MatchProposal, MatchRun, MentorshipRequest, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
 from mentoring.services.imports import import_preview
 from scheduling.models import Feedback, Session
@@ -72,6 +72,9 @@ def acme(program, hr_admin):
     pair = Mentorship.objects.create(
         pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, source="admin"
     )
+    MentorshipRequest.objects.create(
+        pk=ID, organization=org, program=program, mentee=mentee, mentor=mentor, expires_at="2099-01-01T00:00Z"
+    )
     session = Session.objects.create(
         pk=ID, organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee,
         start="2099-01-05T09:00Z", end="2099-01-05T10:00Z", video_url="https://meet.jit.si/x",
@@ -87,6 +90,7 @@ def acme(program, hr_admin):
 def test_the_walk_covers_pages_and_api():
     names = {name for name, _ in ROUTES}
     assert {"program-detail", "profile-edit", "matchrun-detail", "import-detail", "api-program-detail"} <= names
+    assert {"mentor-directory", "request-detail", "request-accept", "request-withdraw", "api-request-detail"} <= names
     assert len(ROUTES) > 40
 
 

@@ -60,6 +60,7 @@ def test_hr_admin_pages_have_no_wcag_violations(page, live_server, demo):
         f"/programs/{pk}/mentorships/", f"/programs/{pk}/mentorships/?show=unmatched",
         f"/programs/{pk}/mentorships/add/", f"/programs/{pk}/requests/",
         f"/programs/{pk}/journal/", f"/programs/{pk}/close/",
+        f"/programs/{pk}/mentors/",
     ]  # fmt: skip
     assert _check(page, live_server.url, paths) == {}
 
@@ -71,14 +72,17 @@ def test_mentee_and_mentor_pages_have_no_wcag_violations(page, live_server, demo
         _check(
             page,
             live_server.url,
-            ["/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/", "/journal/"],
+            [
+                "/dashboard/", "/me/programs/", f"/participations/{mentee.pk}/profile/", "/me/suggestions/",
+                "/me/requests/", f"/programs/{mentee.program_id}/mentors/", "/journal/",
+            ],  # fmt: skip
         )
         == {}
     )
     page.context.clear_cookies()
     mentor = Participant.objects.get(email="mentor1@northwind.example")
     _sign_in(page, live_server.url, "mentor1@northwind.example")
-    assert _check(page, live_server.url, ["/dashboard/", f"/participations/{mentor.pk}/profile/"]) == {}
+    assert _check(page, live_server.url, ["/dashboard/", f"/participations/{mentor.pk}/profile/", "/requests/"]) == {}
 
 
 def test_keyboard_user_skips_to_content_and_signs_in_without_a_mouse(page, live_server, demo, shot):

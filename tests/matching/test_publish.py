@@ -156,6 +156,7 @@ def test_api_publish_returns_the_result_and_outsiders_get_404(
         "created": 4,
         "already_published": 0,
         "skipped": [],
+        "offered": 0,
         "message": "Published 4 mentorships; both people get an email.",
     }
 

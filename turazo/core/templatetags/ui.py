@@ -86,6 +86,14 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "published": ("brand", "megaphone"),
         "pinned": ("brand", "pin-angle"),
     },
+    "request": {
+        "pending": ("progress", "hourglass-split"),
+        "accepted": ("success", "check-circle"),
+        "declined": ("ended", "x-circle"),
+        "expired": ("attention", "clock-history"),
+        "withdrawn": ("ended", "arrow-counterclockwise"),
+        "cancelled": ("ended", "slash-circle"),
+    },
     "mentorship": {
         "active": ("success", "people"),
         "ended": ("ended", "archive"),
