@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "mentoring",
     "matching",
     "scheduling",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "match-runs-reap": {"task": "matching.match_runs_reap", "schedule": 60.0},
     # Reminders and feedback requests are rows claimed every minute, never broker ETAs.
     "scheduling-reminders": {"task": "scheduling.reminders_dispatch", "schedule": 60.0},
+    # Quiet-pair nudges of programs that send them automatically (at most one a week each).
+    "insights-quiet-pair-nudges": {"task": "insights.quiet_pair_nudges", "schedule": 60 * 60.0},
     "action-links-purge": {"task": "turazo.core.tasks.action_links_purge", "schedule": 24 * 60 * 60.0},
 }
 

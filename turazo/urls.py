@@ -17,6 +17,7 @@ api_urlpatterns = [
     path("", include("mentoring.api.urls")),
     path("", include("matching.api_urls")),
     path("", include("scheduling.api_urls")),
+    path("", include("insights.api_urls")),
     # Last: whatever no route above matches gets the API's JSON 404 (a junk id, a typo).
     re_path(r"^(?P<unmatched>.*)$", api_not_found),
 ]
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("matching.urls")),
     path("", include("scheduling.urls")),
+    path("", include("insights.urls")),
     # Every email action link (GET shows a confirmation page, POST acts once).
     path("links/<str:token>/", action_link_view, name="action-link"),
     path("accounts/", include("allauth.urls")),
