@@ -238,11 +238,14 @@ def quiet_pairs_nudge_automatically(*, now: datetime | None = None) -> int:
         auto_nudge_quiet_pairs=True, program__status=Program.Status.ACTIVE
     ).select_related("program"):
         week = iso_week(now)
-        pairs = list(
-            selectors.quiet_pairs(settings.program, now)
-            .exclude(mentor_nudged=True, mentee_nudged=True)
-            .values_list("pk", flat=True)[:BULK_MAX]
-        )
+        nudged = selectors.nudged_this_week(settings.program, Nudge.Kind.QUIET_PAIR, now)
+        pairs = [
+            pk
+            for pk, mentor_id, mentee_id in selectors.quiet_pairs(settings.program, now).values_list(
+                "pk", "mentor_id", "mentee_id"
+            )
+            if not (mentor_id in nudged and mentee_id in nudged)
+        ][:BULK_MAX]
         if not pairs:
             continue
         try:

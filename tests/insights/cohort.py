@@ -47,10 +47,14 @@ def build_cohort(
     sessions_per_pair: int = 8,
     with_users: list | None = None,
     program: Program | None = None,
+    pairs_target: int | None = None,
+    sessions_each: int | None = None,
 ) -> Cohort:
     """A program of ``people`` participants (a third mentors) in ``organization``, running
     from 16 weeks before ``now`` to 10 weeks after. ``with_users`` (optional) are linked to
-    the first joined participants, so they can receive nudges."""
+    the first joined participants, so they can receive nudges. ``pairs_target`` caps the
+    number of mentorships and ``sessions_each`` gives every pair exactly that many sessions
+    (the benchmark's exact sizes); otherwise both are random."""
     rng = random.Random(seed)
     if program is None:
         program = Program.objects.create(
@@ -110,7 +114,9 @@ def build_cohort(
     pair_starts = []
     if mentors:
         for mentee in mentees:
-            if rng.random() < 0.15:
+            if pairs_target is not None and len(pairs) >= pairs_target:
+                break
+            if pairs_target is None and rng.random() < 0.15:
                 continue  # not matched
             started = now - timedelta(days=rng.randint(1, 100), hours=rng.randint(0, 23))
             ended = rng.random() < 0.1
@@ -130,7 +136,7 @@ def build_cohort(
 
     sessions = []
     for pair in pairs:
-        for _ in range(rng.randint(0, sessions_per_pair)):
+        for _ in range(sessions_each if sessions_each is not None else rng.randint(0, sessions_per_pair)):
             # Spread over the 16 weeks before now and 3 after; minutes around DST changes too.
             start = now - timedelta(days=rng.uniform(-21, 112))
             start = start.replace(minute=rng.choice([0, 30]), second=0, microsecond=0)

@@ -221,9 +221,7 @@ def test_organization_overview_equals_a_python_count(cohort, organization):
 
 def test_profile_incomplete_and_matched_no_session_lists(cohort):
     program = cohort.program
-    incomplete = {
-        p.pk for p in Participant.objects.filter(program=program, status="active") if p.completeness < 100
-    }
+    incomplete = {p.pk for p in Participant.objects.filter(program=program, status="active") if p.completeness < 100}
     live = set(
         Session.objects.filter(program=program).exclude(status="cancelled").values_list("mentorship_id", flat=True)
     )
