@@ -350,10 +350,13 @@ class Command(BaseCommand):
             for role, person in (("mentee", session.mentee), ("mentor", session.mentor)):
                 if rng.random() < 0.3:
                     continue
-                Feedback.objects.create(
+                given = Feedback.objects.create(
                     organization=org, session=session, author=person.user, role=role, rating=rng.choice([3, 4, 4, 5, 5]),
                     comment=rng.choice(comments) if role == "mentee" else "", shared=rng.random() < 0.5,
                 )  # fmt: skip
+                Feedback.objects.filter(pk=given.pk).update(
+                    created_at=session.end + dt.timedelta(hours=rng.randint(1, 30))
+                )
         asked = [("learner13", "coach2", "pending", 3), ("learner14", "coach4", "pending", 1),
                  ("learner12", "coach6", "accepted", 11), ("learner11", "coach1", "declined", 40)]  # fmt: skip
         for mentee, mentor, status, days_ago in asked:
