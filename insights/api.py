@@ -8,6 +8,7 @@ import zoneinfo
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -235,6 +236,7 @@ class NudgeListView(_ProgramView):
     person, kind and ISO week: those already nudged are skipped and listed."""
 
     serializer_class = NudgeSerializer
+    parser_classes = [JSONParser]  # lists of ids: a form body of 500 ids would hit the field limit
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
