@@ -45,6 +45,7 @@ bench: install-dev
 	$(PY) bench/import.py
 	$(PY) bench/matching.py
 	$(PY) bench/scheduling.py
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "matching",
     "scheduling",
     "journal",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "scheduling-reminders": {"task": "scheduling.reminders_dispatch", "schedule": 60.0},
     # Mentorship requests: one reminder to the mentor, then expiry (rows claimed, see request_services).
     "requests-sweep": {"task": "matching.requests_sweep", "schedule": 5 * 60.0},
+    # Quiet-pair nudges of programs that send them automatically (at most one a week each).
+    "insights-quiet-pair-nudges": {"task": "insights.quiet_pair_nudges", "schedule": 60 * 60.0},
     "action-links-purge": {"task": "turazo.core.tasks.action_links_purge", "schedule": 24 * 60 * 60.0},
 }
 

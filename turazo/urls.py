@@ -18,6 +18,7 @@ api_urlpatterns = [
     path("", include("matching.api_urls")),
     path("", include("scheduling.api_urls")),
     path("", include("journal.api_urls")),
+    path("", include("insights.api_urls")),
     # Last: whatever no route above matches gets the API's JSON 404 (a junk id, a typo).
     re_path(r"^(?P<unmatched>.*)$", api_not_found),
 ]
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("scheduling.urls")),
     path("", include("journal.urls")),
+    path("", include("insights.urls")),
     # Every email action link (GET shows a confirmation page, POST acts once).
     path("links/<str:token>/", action_link_view, name="action-link"),
     path("accounts/", include("allauth.urls")),

@@ -31,7 +31,7 @@ def _sign_in(page, base: str, email: str) -> None:
 @pytest.fixture
 def demo(db):
     call_command("seed_demo")
-    return Program.objects.get()
+    return Program.objects.get(name="2027 Growth Mentoring")
 
 
 def _check(page, base: str, paths: list[str]) -> dict[str, list[str]]:

@@ -26,7 +26,7 @@ MODES = {
 @pytest.fixture
 def demo(db):
     call_command("seed_demo")
-    program = Program.objects.get()
+    program = Program.objects.get(name="2027 Growth Mentoring")
     run = match_run_create(program=program, actor=User.objects.get(email="hr@northwind.example"), algorithm="optimal")
     match_run_execute(run_id=run.pk)
     return program, run

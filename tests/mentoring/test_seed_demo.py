@@ -12,13 +12,26 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_creates_a_clickable_cohort_once(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
-    program = Program.objects.get()
+    program = Program.objects.get(name="2027 Growth Mentoring")
     assert program.status == "enrolling"
-    assert Participant.objects.filter(role="mentor").count() == 12
-    assert Participant.objects.filter(role="mentee").count() == 30
+    assert Participant.objects.filter(program=program, role="mentor").count() == 12
+    assert Participant.objects.filter(program=program, role="mentee").count() == 30
     assert Membership.objects.filter(is_admin=True).count() == 1
-    assert set(Participant.objects.values_list("completeness", flat=True)) == {100}
+    assert set(Participant.objects.filter(program=program).values_list("completeness", flat=True)) == {100}
     assert "hr@northwind.example" in capsys.readouterr().out
+
+
+def test_seed_demo_has_a_running_program_with_weeks_of_sessions():
+    from insights import selectors
+    from scheduling.models import Feedback, Session
+
+    call_command("seed_demo")
+    running = Program.objects.get(name="2026 Leadership Circle")
+    statuses = set(Session.objects.filter(program=running).values_list("status", flat=True))
+    assert running.status == "active"
+    assert {"completed", "scheduled"} <= statuses
+    assert Feedback.objects.filter(session__program=running).exclude(comment="").exists()
+    assert selectors.quiet_pairs(running).count() == 3
 
 
 def test_demo_admin_can_sign_in(client):

@@ -1,6 +1,7 @@
 """Seed the embedded default with a demo organization people can click through.
 
-Idempotent: running it again leaves an existing demo untouched.
+Idempotent: running it again leaves an existing demo untouched. It lives in the top app
+(insights) because it fills every layer: programs, matches, requests, sessions, feedback.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mentoring.services.invitations import token_new
 DEMO_SLUG = "northwind-demo"
 DEMO_PASSWORD = "turazo-demo-2026"  # noqa: S105 - demo accounts of the embedded default only
 ADMIN_EMAIL = "hr@northwind.example"
+ACTIVE_PROGRAM = "2026 Leadership Circle"
 
 FIRST = [
     "Ana",
@@ -158,7 +160,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         self.stdout.write(f"  HR admin : {ADMIN_EMAIL}")
         self.stdout.write("  Mentor   : mentor1@northwind.example … mentor12@northwind.example")
-        self.stdout.write("  Mentee   : mentee1@northwind.example … mentee30@northwind.example\n")
+        self.stdout.write("  Mentee   : mentee1@northwind.example … mentee30@northwind.example")
+        self.stdout.write(f"  Running program ({ACTIVE_PROGRAM}): coach1…6 and learner1…14 @northwind.example\n")
 
     @transaction.atomic
     def _seed(self) -> None:
@@ -258,6 +261,115 @@ class Command(BaseCommand):
                 responded_at=sent + dt.timedelta(hours=rng.randint(1, 48)),
                 attempts=1,
             )
+
+        self._seed_active(org, admin, rng)
+
+    def _seed_active(self, org: Organization, admin: User, rng: random.Random) -> None:
+        """A program that started seven weeks ago, so the program dashboard has a life: pairs
+        with held, cancelled and no-show sessions and feedback, a few quiet pairs, pending and
+        answered requests, people with unfinished profiles. Its own people (coach1…6,
+        learner1…14), so the enrolling program above stays as its tour describes it."""
+        from matching.models import MentorshipRequest
+        from mentoring.models import Mentorship
+        from scheduling.models import Feedback, Session, SessionAttendance
+
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        program = Program.objects.create(
+            organization=org, name=ACTIVE_PROGRAM, status=Program.Status.ACTIVE, default_capacity=3,
+            description="Fortnightly conversations between team leads and people stepping into leadership.",
+            start_date=(now - dt.timedelta(weeks=7)).date(), end_date=(now + dt.timedelta(weeks=19)).date(),
+            created_by=admin,
+        )  # fmt: skip
+        people = {}
+        for role, prefix, count in (("mentor", "coach", 6), ("mentee", "learner", 14)):
+            for n in range(1, count + 1):
+                email = f"{prefix}{n}@northwind.example"
+                user = self._user(email, f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+                Membership.objects.create(user=user, organization=org)
+                people[email] = Participant.objects.create(
+                    organization=org, program=program, user=user, email=email, role=role,
+                    status=Participant.Status.ACTIVE, full_name=user.full_name, timezone=rng.choice(ZONES),
+                    department=rng.choice(DEPARTMENTS), languages=["english"],
+                    completeness=60 if (role, n) in (("mentee", 13), ("mentee", 14)) else 100,
+                )  # fmt: skip
+        coaches = [people[f"coach{n}@northwind.example"] for n in range(1, 7)]
+        sessions, feedback_for = [], []
+        for n in range(1, 13):  # learners 13 and 14 are unmatched, their profiles unfinished
+            mentee = people[f"learner{n}@northwind.example"]
+            mentor = coaches[(n - 1) % 6]
+            recent = n == 12  # matched ten days ago, no session yet
+            started = now - dt.timedelta(days=10 if recent else 45 + n % 4)
+            pair = Mentorship.objects.create(
+                organization=org, program=program, mentor=mentor, mentee=mentee, source=Mentorship.Source.MATCHING,
+                score=round(rng.uniform(55, 95), 1), explanation="Shares goals and working hours.",
+            )  # fmt: skip
+            Mentorship.objects.filter(pk=pair.pk).update(created_at=started)
+            if recent:
+                continue
+            quiet = n in (3, 7, 10)  # one early session, then nothing: the quiet pairs
+            weeks = [6] if quiet else [6, 4, 2, 0]
+            for i, weeks_ago in enumerate(weeks):
+                # Each pair its own weekday and hour, so nobody is ever in two sessions at once.
+                start = now - dt.timedelta(weeks=weeks_ago) + dt.timedelta(days=(n % 5) - 3, hours=n)
+                if weeks_ago == 0:
+                    start += dt.timedelta(days=7)  # the next session is booked for next week
+                status = Session.Status.SCHEDULED
+                if start < now:
+                    status = rng.choices(
+                        [Session.Status.COMPLETED, Session.Status.CANCELLED, Session.Status.NO_SHOW], weights=[8, 1, 1]
+                    )[0]
+                booked = start - dt.timedelta(days=5)
+                session = Session(
+                    organization=org, program=program, mentorship=pair, mentor=mentor, mentee=mentee, start=start,
+                    end=start + dt.timedelta(minutes=program.session_length_minutes), status=status,
+                    video_url=f"https://meet.jit.si/turazo-demo-{pair.pk}-{i}", video_room=f"turazo-demo-{pair.pk}-{i}",
+                    calendar_uid=f"demo-{pair.pk}-{i}@turazo.local", booked_by=mentee.user,
+                    cancelled_at=booked + dt.timedelta(days=2) if status == Session.Status.CANCELLED else None,
+                    cancel_reason="A customer visit came up." if status == Session.Status.CANCELLED else "",
+                    no_show_role="mentor" if status == Session.Status.NO_SHOW else "",
+                    completed_at=start + dt.timedelta(minutes=45) if status == Session.Status.COMPLETED else None,
+                )  # fmt: skip
+                sessions.append((session, booked))
+        for session, booked in sessions:
+            session.save()
+            Session.objects.filter(pk=session.pk).update(created_at=booked)
+            if session.status == Session.Status.SCHEDULED:
+                for role, person in (("mentor", session.mentor), ("mentee", session.mentee)):
+                    SessionAttendance.objects.create(
+                        organization=org, session=session, user=person.user, participant=person, role=role,
+                        starts_at=session.start, ends_at=session.end, notified_sequence=0,
+                    )  # fmt: skip
+            if session.status == Session.Status.COMPLETED:
+                feedback_for.append(session)
+        comments = [
+            "We worked through my first team retro; I have a plan for the next one.",
+            "Great questions that made me rethink how I give feedback.",
+            "Useful, if a little short on time.",
+            "",
+            "",
+        ]
+        for session in feedback_for:
+            for role, person in (("mentee", session.mentee), ("mentor", session.mentor)):
+                if rng.random() < 0.3:
+                    continue
+                given = Feedback.objects.create(
+                    organization=org, session=session, author=person.user, role=role, rating=rng.choice([3, 4, 4, 5, 5]),
+                    comment=rng.choice(comments) if role == "mentee" else "", shared=rng.random() < 0.5,
+                )  # fmt: skip
+                Feedback.objects.filter(pk=given.pk).update(
+                    created_at=session.end + dt.timedelta(hours=rng.randint(1, 30))
+                )
+        asked = [("learner13", "coach2", "pending", 3), ("learner14", "coach4", "pending", 1),
+                 ("learner12", "coach6", "accepted", 11), ("learner11", "coach1", "declined", 40)]  # fmt: skip
+        for mentee, mentor, status, days_ago in asked:
+            created = now - dt.timedelta(days=days_ago)
+            request = MentorshipRequest.objects.create(
+                organization=org, program=program, mentee=people[f"{mentee}@northwind.example"],
+                mentor=people[f"{mentor}@northwind.example"], status=status, expires_at=created + dt.timedelta(days=7),
+                answered_at=None if status == "pending" else created + dt.timedelta(hours=rng.randint(5, 60)),
+                message="I'd love to learn how you run your one-to-ones.",
+            )  # fmt: skip
+            MentorshipRequest.objects.filter(pk=request.pk).update(created_at=created)
 
     def _user(self, email: str, name: str) -> User:
         user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
