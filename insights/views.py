@@ -20,6 +20,7 @@ from insights.exports import FIGURES, figure_csv
 from insights.forms import HealthSettingsForm, NudgeForm, PeriodForm
 from insights.models import Nudge
 from insights.services import nudges as nudge_services
+from journal import selectors as journal_selectors
 from mentoring.models import Program
 from turazo.core.errors import DomainError
 from turazo.core.tenancy import get_for_org, tenant_view
@@ -85,6 +86,8 @@ def _dashboard_context(request: HttpRequest, program: Program, *, report: bool) 
         "totals": d.session_totals,
         "incomplete_step": "complete",
         "csv_url": reverse("report-csv" if report else "dashboard-csv", args=[program.pk]),
+        "goals": journal_selectors.program_goal_progress(program=program) if report else None,
+        "survey": journal_selectors.survey_summary(program=program) if report else None,
     }
 
 

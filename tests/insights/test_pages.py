@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insights.models import Nudge
+from journal.models import Goal
 from mentoring.models import Mentorship, Program
 from tests.insights.cohort import build_cohort
+from tests.journal.factories import GoalFactory
 from tests.mentoring.factories import ParticipantFactory, UserFactory
 
 
@@ -90,6 +92,19 @@ def test_final_report_of_a_closed_program_covers_the_whole_program(admin_client,
     assert response.context["d"].period.start == program.start_date
     assert response.context["d"].period.end == program.end_date
     assert "Quiet pairs" not in body  # nobody to nudge in a closed program
+
+
+def test_final_report_counts_goals_done(admin_client, cohort):
+    program = cohort.program
+    pairs = list(Mentorship.objects.filter(program=program)[:2])
+    GoalFactory(mentorship=pairs[0], status=Goal.Status.DONE, done_at=timezone.now())
+    GoalFactory(mentorship=pairs[0], status=Goal.Status.OPEN)
+    GoalFactory(mentorship=pairs[1], status=Goal.Status.DONE, done_at=timezone.now())
+    Program.objects.filter(pk=program.pk).update(status=Program.Status.CLOSED)
+    response = admin_client.get(reverse("program-report", args=[program.pk]))
+    goals = response.context["goals"]
+    assert (goals.done, goals.total, goals.mentorships_with_goals) == (2, 3, 2)
+    assert "of 3 goals done" in response.content.decode()
 
 
 def test_report_csv_downloads(admin_client, cohort):
