@@ -67,6 +67,7 @@ def test_a_mentee_without_a_mentor_sees_their_pending_requests_with_their_age(cl
     assert "Your requests waiting for an answer" in html
     assert other.display_name in html
     assert "sent 2\xa0days ago" in html
+    assert f'href="{reverse("my-requests")}"' in html
 
 
 @pytest.mark.django_db
@@ -82,6 +83,9 @@ def test_a_mentor_sees_the_requests_waiting_for_their_answer(client, program, me
     html = client.get(reverse("dashboard")).content.decode()
     assert "1 mentee is waiting for your answer" in html
     assert asking.display_name in html
+    assert f'href="{reverse("requests-inbox")}"' in html
+    request_pk = MentorshipRequest.objects.get(mentor=me).pk
+    assert f'href="{reverse("request-detail", args=[request_pk])}"' in html
 
 
 @pytest.mark.django_db
