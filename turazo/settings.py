@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipantInvitationStatusEnum": "mentoring.models.Participant.InvitationStatus",
         "ImportJobStatusEnum": "mentoring.models.ImportJob.Status",
         "MentorshipStatusEnum": "mentoring.models.Mentorship.Status",
+        "NudgeKindEnum": "insights.models.Nudge.Kind",
     },
 }
 
