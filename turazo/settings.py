@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "mentoring.models.ImportJob.Status",
         "MentorshipStatusEnum": "mentoring.models.Mentorship.Status",
         "NudgeKindEnum": "insights.models.Nudge.Kind",
+        "GoalStatusEnum": "journal.models.Goal.Status",
+        "MentorshipRequestStatusEnum": "matching.models.MentorshipRequest.Status",
     },
 }
 

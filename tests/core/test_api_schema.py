@@ -185,3 +185,11 @@ def test_options_answers_on_every_api_route(admin_api, program, name, kwargs):
     assert Program.objects.filter(pk=program.pk).exists()
     url = reverse(name, kwargs=dict.fromkeys(kwargs, program.pk))
     assert admin_api.options(url).status_code in (200, 404)
+
+
+def test_the_schema_builds_without_a_single_generator_warning(tmp_path):
+    """`check --deploy` (CI, production) fails on any drf-spectacular warning, e.g. two enums
+    of different apps both named after a field called "status": catch it in the suite."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yml"))
