@@ -189,8 +189,11 @@ def test_accepting_starts_the_mentorship_and_tells_the_mentee(program):
     m = Mentorship.objects.get(mentee=me)
     assert (m.mentor_id, m.source, m.score) == (them.pk, "request", req.score)
     assert req.mentorship_id == m.pk
-    assert [x.to for x in mail.outbox] == [[me.user.email]]
-    assert mail.outbox[0].subject == "Mentor 01 accepted your request"
+    accepted = [x for x in mail.outbox if x.subject == "Mentor 01 accepted your request"]
+    assert [x.to for x in accepted] == [[me.user.email]]
+    # ...and the introduction every new mentorship sends both people (one each).
+    introductions = [x for x in mail.outbox if x not in accepted]
+    assert sorted(x.to[0] for x in introductions) == sorted([me.user.email, them.user.email])
 
 
 def test_only_the_mentor_can_accept_and_nothing_changes_otherwise(program):
@@ -257,7 +260,9 @@ def test_accepting_withdraws_the_mentees_other_requests_and_tells_those_mentors(
         r.refresh_from_db()
         assert r.status == Status.WITHDRAWN
         assert r.closed_note == "Mentee 01 now has a mentor, so this request was withdrawn automatically."
-    assert sorted(x.to[0] for x in mail.outbox) == sorted([me.user.email, b.user.email, c.user.email])
+    told = [x for x in mail.outbox if "withdrawn" in x.subject.lower() or "accepted" in x.subject.lower()]
+    assert sorted(x.to[0] for x in told) == sorted([me.user.email, b.user.email, c.user.email])
+    assert a.user.email not in [x.to[0] for x in told]  # the accepting mentor gets the introduction only
 
 
 def test_a_mentor_who_becomes_full_declines_the_rest_kindly(program):
