@@ -4,42 +4,19 @@ once, and each person gets one survey email."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 
 from journal.models import ProgramClosure, SurveyAnswer
 from mentoring.models import Mentorship, Program
+from tests.concurrency import together
 from tests.mentoring.factories import MembershipFactory, UserFactory
 from tests.scheduling.helpers import make_pair
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def together(n: int, prepare, act) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            prepared = prepare(i)
-            barrier.wait(timeout=30)
-            results[i] = act(i, prepared)
-        except Exception as e:  # noqa: BLE001 - reported by the assertions
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_two_admins_closing_at_once_close_once_and_email_each_person_once(program, hr_admin):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from mentoring.models import Mentorship, Participant
@@ -17,6 +14,7 @@ from mentoring.services.mentorships import (
     mentorships_create,
 )
 from mentoring.signals import mentorship_ended, mentorships_started
+from tests.concurrency import together
 from tests.matching import cohort
 from turazo.core.errors import Conflict, ValidationFailed
 
@@ -171,23 +169,7 @@ def test_an_overlong_end_reason_is_refused(program):
 def test_ten_concurrent_pairings_for_two_free_places_make_two(program):
     mentor = cohort.mentor(program, 1, capacity=2)
     mentees = [cohort.mentee(program, i) for i in range(10)]
-    barrier = threading.Barrier(10)
-    outcomes: list = [None] * 10
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = _create(program, mentor, mentees[i]).pk
-        except Exception as e:  # noqa: BLE001 - counted below
-            outcomes[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = together(10, lambda i: mentees[i], lambda i, mentee: _create(program, mentor, mentee).pk)
     assert Mentorship.objects.filter(mentor=mentor, status="active").count() == 2
     assert sum(isinstance(o, int) for o in outcomes) == 2
     assert all(isinstance(o, Conflict) for o in outcomes if not isinstance(o, int))

@@ -3,45 +3,22 @@ by a barrier. Whatever the interleaving, one session wins and every other reques
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from scheduling.models import Session, SessionAttendance
 from scheduling.services.free_time import next_slots
 from scheduling.services.sessions import session_book
+from tests.concurrency import together
 from tests.scheduling.helpers import another_program, make_pair
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
-
-
-def together(n: int, prepare, act) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            prepared = prepare(i)
-            barrier.wait(timeout=30)
-            results[i] = act(i, prepared)
-        except Exception as e:  # noqa: BLE001 - reported by the assertions
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def client_for(user) -> APIClient:
