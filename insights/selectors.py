@@ -3,8 +3,10 @@ queries whatever the cohort size: conditional counts, GROUP BY week, correlated 
 never a loop over rows in Python. tests/insights/test_figures.py recounts every figure in
 plain Python over a generated program; test_query_count.py holds the number of queries.
 
-Weeks start on Monday at 00:00 on the viewer's clock (``TruncWeek`` with the viewer's zone,
-so a week across a daylight-saving change is still one week of 167 or 169 hours)."""
+Weeks start on Monday at 00:00 on the viewer's clock (``week_index``: each Monday's midnight
+in the viewer's zone, so a week across a daylight-saving change is one week of 167 or 169
+hours). Per-pair figures (sessions held, last activity) come from ``PairActivity``, which the
+session services keep up to date, not from a pass over the sessions."""
 
 from __future__ import annotations
 
@@ -19,27 +21,30 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DateTimeField,
     Exists,
+    F,
     FloatField,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncWeek
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import Organization
 from insights.models import Nudge, iso_week
 from matching.models import MentorshipRequest
 from mentoring.models import Invitation, Mentorship, Participant, Program
-from scheduling.models import Feedback, Session
+from scheduling.models import Feedback, PairActivity, Session
 
 QUIET_FACTOR = 2  # a pair is quiet after twice the program's cadence without a session
 QUIET_PAGE = 50  # quiet pairs listed on the dashboard (the count covers all)
@@ -117,10 +122,12 @@ WITH invited AS (
 ), matched AS (
     SELECT mentor_id AS pid FROM {mentorship} WHERE program_id = %s
     UNION SELECT mentee_id FROM {mentorship} WHERE program_id = %s
+), pairs AS (
+    SELECT m.mentor_id, m.mentee_id, a.held_count FROM {mentorship} m
+    JOIN {activity} a ON a.mentorship_id = m.id WHERE m.program_id = %s AND a.held_count > 0
 ), held AS (
-    SELECT pid, COUNT(*) AS n FROM (
-        SELECT mentor_id AS pid FROM {session} WHERE program_id = %s AND status = %s
-        UNION ALL SELECT mentee_id FROM {session} WHERE program_id = %s AND status = %s
+    SELECT pid, SUM(n) AS n FROM (
+        SELECT mentor_id AS pid, held_count AS n FROM pairs UNION ALL SELECT mentee_id, held_count FROM pairs
     ) x GROUP BY pid
 ), steps AS (
     SELECT p.role,
@@ -147,17 +154,18 @@ def funnel_counts(program: Program) -> dict[str, dict[str, int]]:
     invitation or joined/declined anyway (an admin linked them); each later step includes the
     one before: joined, profile complete (100 %), matched (any pair, active or ended), first
     session held, three sessions held (completed sessions where they are the mentor or the
-    mentee). Raw SQL with CTEs: hash joins over pre-aggregated rows, where correlated
+    mentee, counted from each pair's ``PairActivity``, one narrow row per pair rather than
+    every session). Raw SQL with CTEs: hash joins over pre-aggregated rows, where correlated
     subqueries per person cost seconds at 10,000 people."""
     sql = _FUNNEL_SQL.format(
         invitation=Invitation._meta.db_table,
         participant=Participant._meta.db_table,
         mentorship=Mentorship._meta.db_table,
-        session=Session._meta.db_table,
+        activity=PairActivity._meta.db_table,
     )
     active, removed = Participant.Status.ACTIVE, Participant.Status.REMOVED
     params = [
-        program.pk, program.pk, program.pk, program.pk, HELD, program.pk, HELD,
+        program.pk, program.pk, program.pk, program.pk,
         active, Participant.Status.DECLINED, active, active, active, program.pk, removed,
     ]  # fmt: skip
     counts = {key: {"mentor": 0, "mentee": 0} for key, _ in FUNNEL_STEPS}
@@ -219,7 +227,7 @@ def sessions_per_week(program: Program, period: Period) -> list[WeekRow]:
     status; every week of the period has a row (one query)."""
     rows = (
         Session.objects.filter(program=program, start__gte=period.start_at, start__lt=period.end_at)
-        .annotate(week=TruncWeek("start", tzinfo=period.zone))
+        .annotate(week=week_index("start", period))
         .order_by()
         .values("week")
         .annotate(
@@ -229,18 +237,28 @@ def sessions_per_week(program: Program, period: Period) -> list[WeekRow]:
             scheduled=Count("pk", filter=Q(status=Session.Status.SCHEDULED)),
         )
     )
-    by_week = {_week_date(r["week"], period.zone): r for r in rows}
+    by_week = {r["week"]: r for r in rows}
     out = []
-    for monday in period.weeks():
-        r = by_week.get(monday)
+    for i, monday in enumerate(period.weeks()):
+        r = by_week.get(i)
         out.append(WeekRow(monday, r["held"], r["cancelled"], r["no_show"], r["scheduled"]) if r else WeekRow(monday))
     return out
 
 
-def _week_date(value: datetime | date, zone: ZoneInfo) -> date:
-    if isinstance(value, datetime):
-        return (timezone.localtime(value, zone) if timezone.is_aware(value) else value).date()
-    return value
+def week_index(field: str, period: Period) -> Case:
+    """The index in ``period.weeks()`` of the week ``field`` falls in: comparisons with each
+    Monday's midnight on the viewer's clock, computed here by zoneinfo (so a week across a
+    daylight-saving change is 167 or 169 hours), instead of converting every row's time to
+    the viewer's zone in SQL (``TruncWeek``), which costs more than reading the row."""
+    mondays = period.weeks()
+    return Case(
+        *(
+            When(**{f"{field}__lt": datetime.combine(monday, time(), tzinfo=period.zone)}, then=Value(i - 1))
+            for i, monday in enumerate(mondays[1:], start=1)
+        ),
+        default=Value(len(mondays) - 1),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass
@@ -282,17 +300,18 @@ def ratings_per_week(program: Program, period: Period) -> list[RatingWeek]:
         Feedback.objects.filter(
             session__program=program, session__start__gte=period.start_at, session__start__lt=period.end_at
         )
-        .annotate(week=TruncWeek("session__start", tzinfo=period.zone))
+        .annotate(week=week_index("session__start", period))
         .order_by()
         .values("week")
         .annotate(average=Avg("rating"), count=Count("pk"), total=Sum("rating"))
     )
-    by_week = {_week_date(r["week"], period.zone): r for r in rows}
+    # (A one-week period groups by a constant: an empty period is then one row of NULLs.)
+    by_week = {r["week"]: r for r in rows if r["count"]}
     return [
-        RatingWeek(m, round(by_week[m]["average"], 2), by_week[m]["count"], by_week[m]["total"])
-        if m in by_week
+        RatingWeek(m, round(by_week[i]["average"], 2), by_week[i]["count"], by_week[i]["total"])
+        if i in by_week
         else RatingWeek(m, None, 0)
-        for m in period.weeks()
+        for i, m in enumerate(period.weeks())
     ]
 
 
@@ -307,6 +326,7 @@ def latest_comments(program: Program, period: Period, limit: int = LATEST_COMMEN
     (the private note too, but that is the sessions page's business, not a dashboard's)."""
     return list(
         Feedback.objects.filter(
+            organization_id=program.organization_id,  # the newest first by an index: see Feedback
             session__program=program,
             session__start__gte=period.start_at,
             session__start__lt=period.end_at,
@@ -390,12 +410,13 @@ def _answer_median(qs: QuerySet[MentorshipRequest]) -> float | None:
 def with_activity(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
     """Each pair with ``last_held`` (start of its latest held session), ``last_booked`` (when
     its latest live session was booked), ``last_activity`` (the latest of those and the
-    pair's start) and ``upcoming`` (scheduled sessions still to come): one LEFT JOIN of the
-    sessions and a GROUP BY pair, a single pass over the sessions whatever their number."""
+    pair's start) and ``upcoming`` (1 when a scheduled session is still to come, else 0),
+    read from the pair's ``PairActivity`` (kept by the session services): one LEFT JOIN of
+    narrow rows, never a pass over the sessions."""
     return mentorships.annotate(
-        last_held=Max("sessions__start", filter=Q(sessions__status=HELD)),
-        last_booked=Max("sessions__created_at", filter=Q(sessions__status__in=LIVE)),
-        upcoming=Count("sessions", filter=Q(sessions__status=Session.Status.SCHEDULED, sessions__end__gt=now)),
+        last_held=F("activity__last_held_start"),
+        last_booked=F("activity__last_booked_at"),
+        upcoming=Case(When(activity__upcoming_until__gt=now, then=Value(1)), default=Value(0)),
     ).annotate(
         last_activity=Greatest(
             "created_at", Coalesce("last_held", "created_at"), Coalesce("last_booked", "created_at"),

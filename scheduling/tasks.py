@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from scheduling.emails import invite_message
 from scheduling.models import Session, SessionAttendance
+from scheduling.services.activity import sessions_complete_due
 from scheduling.services.reminders import reminders_dispatch
-from scheduling.services.sessions import sessions_complete_due
 
 logger = logging.getLogger(__name__)
 

@@ -39,6 +39,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from scheduling.models import NotificationPreference, Reminder, SchedulingPolicy, Session
+from scheduling.services.activity import sessions_complete_due
 
 logger = logging.getLogger(__name__)
 
@@ -176,9 +177,7 @@ def reminders_dispatch(*, now: datetime | None = None, time_budget: float = 50.0
                 }
                 completed = [r.session_id for r in batch if r.kind == Kind.FEEDBACK]
                 if completed:
-                    Session.objects.filter(pk__in=completed, status=Session.Status.SCHEDULED, end__lte=moment).update(
-                        status=Session.Status.COMPLETED, completed_at=moment, updated_at=moment
-                    )
+                    sessions_complete_due(now=moment, among=completed)
                 sent = [r.pk for r in batch if _dispatch_one(r, moment, prefs, connection, result)]
                 # Marked in the transaction that locked them: committed together, once.
                 Reminder.objects.filter(pk__in=sent).update(

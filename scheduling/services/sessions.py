@@ -397,14 +397,6 @@ def sessions_cancel_for_ended_mentorship(*, mentorship: Mentorship, actor, now: 
     return cancelled
 
 
-def sessions_complete_due(*, now: datetime | None = None) -> int:
-    """Mark scheduled sessions whose end has passed as completed (safe to run any time)."""
-    now = now or timezone.now()
-    return Session.objects.filter(status=Session.Status.SCHEDULED, end__lte=now).update(
-        status=Session.Status.COMPLETED, completed_at=now, updated_at=now
-    )
-
-
 def session_report_no_show(*, session: Session, actor, now: datetime | None = None) -> Session:
     """The mentor or the mentee says the other did not come. Allowed from the start until a
     week after the end; the admin sees it, and the feedback requests are withdrawn."""

@@ -18,6 +18,7 @@ from accounts.models import Organization, User
 from matching.models import MentorshipRequest
 from mentoring.models import Invitation, Mentorship, Participant, Program
 from scheduling.models import Feedback, Session
+from scheduling.services.activity import pair_activity_refresh
 
 
 @contextlib.contextmanager
@@ -168,6 +169,7 @@ def build_cohort(
             )  # fmt: skip
     with explicit_timestamps(Session):
         sessions = Session.objects.bulk_create(sessions, batch_size=5000)
+    pair_activity_refresh({s.mentorship_id for s in sessions})  # bulk_create sends no post_save
 
     by_id = {p.pk: p for p in participants}
     placeholder = None  # feedback needs an author: people without accounts share one user

@@ -79,7 +79,7 @@ def test_funnel_conversion_is_of_the_previous_step(cohort):
     ]
 
 
-@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin", "Asia/Tokyo"])
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "Asia/Kathmandu"])
 def test_sessions_per_week_equal_a_python_count(cohort, zone):
     period = _period(zone)
     expected = defaultdict(lambda: defaultdict(int))
@@ -109,7 +109,7 @@ def test_score_distribution_equals_a_python_count(cohort):
     assert {b.low: b.count for b in buckets} == {low: expected[low] for low in range(0, 100, 10)}
 
 
-@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo", "Asia/Kolkata"])
 def test_ratings_per_week_equal_a_python_average(cohort, zone):
     period = _period(zone)
     by_week = defaultdict(list)
@@ -123,6 +123,26 @@ def test_ratings_per_week_equal_a_python_average(cohort, zone):
         w: (round(sum(by_week[w]) / len(by_week[w]), 2), len(by_week[w])) if by_week[w] else (None, 0)
         for w in period.weeks()
     }
+
+
+@pytest.mark.parametrize("day", [date(2027, 3, 10), date(2030, 1, 1)])  # a week with sessions, one without
+def test_a_one_week_period_counts_that_week_only(cohort, day):
+    period = selectors.Period(start=day, end=day + timedelta(days=1), zone=ZoneInfo("Europe/Berlin"))
+    sessions = [s for s in Session.objects.filter(program=cohort.program) if _in(period, s.start)]
+    ratings = [
+        f.rating
+        for f in Feedback.objects.filter(session__program=cohort.program).select_related("session")
+        if _in(period, f.session.start)
+    ]
+
+    [week] = selectors.sessions_per_week(cohort.program, period)
+    [rating] = selectors.ratings_per_week(cohort.program, period)
+
+    assert week.held == sum(s.status == "completed" for s in sessions)
+    assert week.cancelled == sum(s.status == "cancelled" for s in sessions)
+    assert (rating.count, rating.average) == (
+        (len(ratings), round(sum(ratings) / len(ratings), 2)) if ratings else (0, None)
+    )
 
 
 def test_latest_comments_are_the_newest_with_a_comment(cohort):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, Program
 from scheduling.models import Reminder, Session, SessionAttendance
+from scheduling.services.activity import sessions_complete_due
 from scheduling.services.free_time import next_slots
 from scheduling.services.policy import policy_for, policy_update
 from scheduling.services.sessions import (
@@ -20,7 +21,6 @@ from scheduling.services.sessions import (
     session_cancel,
     session_report_no_show,
     session_reschedule,
-    sessions_complete_due,
 )
 from tests.accounts.factories import UserFactory
 from tests.scheduling.helpers import NOW, another_program, make_pair, participant_for, vevent

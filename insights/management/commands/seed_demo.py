@@ -272,6 +272,7 @@ class Command(BaseCommand):
         from matching.models import MentorshipRequest
         from mentoring.models import Mentorship
         from scheduling.models import Feedback, Session, SessionAttendance
+        from scheduling.services.activity import pair_activity_refresh
 
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         program = Program.objects.create(
@@ -341,6 +342,7 @@ class Command(BaseCommand):
                     )  # fmt: skip
             if session.status == Session.Status.COMPLETED:
                 feedback_for.append(session)
+        pair_activity_refresh({session.mentorship_id for session, _ in sessions})  # booking times moved above
         comments = [
             "We worked through my first team retro; I have a plan for the next one.",
             "Great questions that made me rethink how I give feedback.",
