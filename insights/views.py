@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,7 +53,7 @@ def _period(request: HttpRequest, program: Program, *, whole: bool = False) -> t
 
 def _chart_data(d: selectors.Dashboard) -> dict:
     """What static/js/dashboard.js draws; the page's tables show the same numbers."""
-    weeks = [w.week.isoformat() for w in d.weeks]
+    weeks = [date_format(w.week, "MONTH_DAY_FORMAT") for w in d.weeks]  # "12 Oct", as the tables say
     return {
         "sessions": {
             "labels": weeks,
@@ -64,7 +65,7 @@ def _chart_data(d: selectors.Dashboard) -> dict:
         },
         "scores": {"labels": [b.label for b in d.scores], "data": [b.count for b in d.scores]},
         "ratings": {
-            "labels": [r.week.isoformat() for r in d.ratings],
+            "labels": [date_format(r.week, "MONTH_DAY_FORMAT") for r in d.ratings],
             "data": [r.average for r in d.ratings],
         },
     }

@@ -74,6 +74,10 @@ def shot(request):
 
     def take(page, name: str) -> Path:
         path = SCREENSHOTS / f"{request.node.name}-{next(counter):02d}-{name}.png"
+        # Charts grow into place over a second: shoot them drawn, not half-way.
+        page.wait_for_function(
+            "() => !window.Chart || Object.values(Chart.instances).every(c => !Chart.animator.running(c))"
+        )
         page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from insights.models import Nudge
 from journal.models import Goal
@@ -79,7 +80,9 @@ def test_sessions_csv_rows_match_the_chart_data(admin_client, cohort):
             )
         )
     )
-    assert [r[0] for r in rows[1:]] == data["labels"]
+    weeks = page.context["d"].weeks
+    assert [r[0] for r in rows[1:]] == [w.week.isoformat() for w in weeks]  # the CSV: ISO dates
+    assert data["labels"] == [date_format(w.week, "j M") for w in weeks]  # the chart: "12 Oct", as the table
     assert [int(r[1]) for r in rows[1:]] == data["series"][0]["data"]
 
 

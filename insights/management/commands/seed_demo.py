@@ -308,7 +308,9 @@ class Command(BaseCommand):
             if recent:
                 continue
             quiet = n in (3, 7, 10)  # one early session, then nothing: the quiet pairs
-            weeks = [6] if quiet else [6, 4, 2, 0]
+            # Fortnightly, half the pairs a week apart from the other half, so every week has
+            # sessions up to this one; weeks_ago 0 is the next session, booked for next week.
+            weeks = [6] if quiet else ([6, 4, 2, 0] if n % 2 else [5, 3, 1, 0])
             for i, weeks_ago in enumerate(weeks):
                 # Each pair its own weekday and hour, so nobody is ever in two sessions at once.
                 start = now - dt.timedelta(weeks=weeks_ago) + dt.timedelta(days=(n % 5) - 3, hours=n)
