@@ -178,6 +178,15 @@ PROPOSAL_SORTS = {
 }
 
 
+def pair_rules_for_program(program: Program) -> QuerySet[PairRule]:
+    """The program's pinned and forbidden pairs, with their people, newest first."""
+    return (
+        PairRule.objects.filter(program=program)
+        .select_related("mentee", "mentor", "created_by")
+        .order_by("kind", "-created_at", "-pk")
+    )
+
+
 def match_runs_for_program(program: Program) -> QuerySet[MatchRun]:
     return MatchRun.objects.filter(program=program).select_related("created_by").order_by("-created_at", "-pk")
 
@@ -205,10 +214,6 @@ def proposals_for_run(
 
 def unmatched_for_run(run: MatchRun) -> QuerySet[UnmatchedMentee]:
     return UnmatchedMentee.objects.filter(run=run).select_related("mentee").order_by("mentee__full_name", "pk")
-
-
-def pair_rules_for_program(program: Program) -> QuerySet[PairRule]:
-    return PairRule.objects.filter(program=program).select_related("mentee", "mentor")
 
 
 def mentor_load_in_run(run: MatchRun) -> dict[int, int]:

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching import selectors, services
@@ -62,7 +63,13 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Matching settings saved. The next run uses them.")
             return redirect("matching-settings", pk=program.pk)
     runs = selectors.match_runs_for_program(program)[:10]
-    context = {"program": program, "form": form, "run_form": RunForm(), "runs": runs}
+    context = {
+        "program": program,
+        "form": form,
+        "run_form": RunForm(),
+        "runs": runs,
+        "pair_rules": list(selectors.pair_rules_for_program(program)),
+    }
     return render(request, "matching/settings.html", context, status=400 if form.errors else 200)
 
 
@@ -267,7 +274,15 @@ def pair_rule_delete(request: HttpRequest, pk: int, rule_id: int) -> HttpRespons
     program = get_for_org(Program, request.organization, pk=pk)
     rule = get_for_org(PairRule, request.organization, pk=rule_id, program=program)
     services.pair_rule_delete(rule=rule)
-    messages.info(request, f"Removed the rule for {rule.mentee_id} → {rule.mentor_id}.")
+    messages.success(
+        request,
+        _("%(mentee)s and %(mentor)s are no longer %(kind)s: the next run decides freely.")
+        % {
+            "mentee": rule.mentee.display_name,
+            "mentor": rule.mentor.display_name,
+            "kind": _("pinned") if rule.kind == PairRule.Kind.PIN else _("forbidden"),
+        },
+    )
     return redirect("matching-settings", pk=program.pk)
 
 

@@ -40,7 +40,7 @@ from accounts.models import User
 from matching import selectors
 from matching.engine import InvalidInput, Proposal, explain, score_pairs
 from matching.engine.scoring import Scorer
-from matching.models import MatchProposal, MentorshipRequest
+from matching.models import MatchProposal, MentorshipRequest, PairRule
 from mentoring.models import Mentorship, Participant, Program, effective_capacity
 from mentoring.services.mentorships import mentor_loads, mentorship_create
 from turazo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -358,7 +358,9 @@ def request_accept(*, request: MentorshipRequest, actor: User | None) -> Mentors
 
 def request_decline(*, request: MentorshipRequest, actor: User | None, reason: str = "") -> MentorshipRequest:
     """The mentor says no, with an optional reason the mentee reads; the mentee is pointed
-    to fresh suggestions (an offer's mentee goes back to the pool for the next run)."""
+    to fresh suggestions. An offer's mentee goes back to the pool for the next run, and the
+    pair becomes forbidden (a rule the admin sees and can remove in the matching settings),
+    so no later run proposes the mentor who said no."""
     reason = (reason or "").strip()
     if len(reason) > MentorshipRequest.REASON_MAX:
         raise ValidationFailed(
@@ -376,6 +378,13 @@ def request_decline(*, request: MentorshipRequest, actor: User | None, reason: s
             update_fields=["status", "answered_at", "answered_by", "decline_reason", "updated_at"],
             gone=REQUEST_GONE,
         )
+        if req.kind == Kind.OFFER:
+            PairRule.objects.update_or_create(
+                program_id=req.program_id,
+                mentee_id=req.mentee_id,
+                mentor_id=req.mentor_id,
+                defaults={"kind": PairRule.Kind.FORBID, "organization_id": req.organization_id, "created_by": actor},
+            )
         _notify(req.pk, EV_DECLINED)
     return req
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from matching import services
-from matching.models import MatchProposal, MentorshipRequest
+from matching.models import MatchProposal, MentorshipRequest, PairRule
 from matching.services.requests import request_accept, request_decline
 from mentoring.models import Mentorship
 from tests.matching import cohort
@@ -79,7 +79,10 @@ def test_a_declined_offer_returns_the_mentee_to_the_pool_and_shows_on_the_run(of
     html = client.get(reverse("matchrun-detail", args=[run.pk])).content.decode()
     assert "Match offers" in html
     assert "I mentor someone in that team already." in html
-    # back in the pool: the next run proposes the mentee again
+    # back in the pool: the next run proposes the mentee again, never to the mentor who said no
+    rule = PairRule.objects.get(mentee=offer.mentee, mentor=offer.mentor)
+    assert (rule.kind, rule.created_by) == ("forbid", offer.mentor.user)
     rerun = services.match_run_rerun(run=run, actor=hr_admin)
     rerun.refresh_from_db()
-    assert MatchProposal.objects.filter(run=rerun, mentee=offer.mentee).exists()
+    again = MatchProposal.objects.get(run=rerun, mentee=offer.mentee)
+    assert again.mentor_id != offer.mentor_id

@@ -377,6 +377,44 @@ def test_pin_and_forbid_buttons_work_from_the_page(client, hr_admin, done_run):
     assert not MatchProposal.objects.filter(pk=second.pk).exists()
 
 
+def test_the_settings_page_lists_pair_rules_and_removes_one(client, hr_admin, done_run):
+    first, second = done_run.proposals.order_by("pk").select_related("mentee", "mentor")[:2]
+    services.proposal_pin(proposal=first, actor=hr_admin)
+    services.proposal_forbid(proposal=second, actor=hr_admin)
+    client.force_login(hr_admin)
+    url = reverse("matching-settings", args=[done_run.program_id])
+    page = client.get(url).content.decode()
+    assert page.count('id="pair-rule-') == 2
+    assert second.mentee.display_name in page and "forbidden" in page and "pinned" in page
+    assert "by Helen HR" in page
+
+    rule = PairRule.objects.get(kind="forbid")
+    response = client.post(reverse("pairrule-delete", args=[done_run.program_id, rule.pk]), follow=True)
+
+    assert not PairRule.objects.filter(pk=rule.pk).exists()
+    body = response.content.decode()
+    assert (
+        f"{second.mentee.display_name} and {second.mentor.display_name} are no longer forbidden: "
+        "the next run decides freely." in body
+    )
+    assert body.count('id="pair-rule-') == 1
+
+
+def test_without_pair_rules_the_settings_page_says_how_to_make_one(client, hr_admin, program):
+    client.force_login(hr_admin)
+    page = client.get(reverse("matching-settings", args=[program.pk])).content.decode()
+    assert "No pinned or forbidden pairs" in page
+
+
+def test_outsiders_cannot_remove_a_pair_rule(client, outsider, hr_admin, done_run):
+    services.proposal_forbid(proposal=done_run.proposals.first(), actor=hr_admin)
+    rule = PairRule.objects.get()
+    client.force_login(outsider)
+    assert client.post(reverse("pairrule-delete", args=[done_run.program_id, rule.pk])).status_code == 404
+    assert client.get(reverse("matching-settings", args=[done_run.program_id])).status_code == 404
+    assert PairRule.objects.filter(pk=rule.pk).exists()
+
+
 def test_compare_shows_pairs_changed_and_both_histograms(
     client, program, hr_admin, done_run, django_capture_on_commit_callbacks
 ):

@@ -85,6 +85,7 @@ STATUS_TONES: dict[str, dict[str, tuple[str, str]]] = {
         "cancelled": ("ended", "slash-circle"),
         "published": ("brand", "megaphone"),
         "pinned": ("brand", "pin-angle"),
+        "forbidden": ("ended", "slash-circle"),
     },
     "request": {
         "pending": ("progress", "hourglass-split"),
