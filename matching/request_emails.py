@@ -48,7 +48,7 @@ def _zone(participant) -> ZoneInfo:
 
 def request_message(req: MentorshipRequest, event: str, *, connection=None) -> EmailMultiAlternatives | None:
     """The email one event of ``req`` sends, or None when nobody is to be told (the request
-    moved on before the job ran, or an offer's mentee)."""
+    moved on before the job ran, an offer's mentee, or an acceptance: the introduction says it)."""
     offer = req.kind == Kind.OFFER
     if event in (EV_CREATED, EV_REMINDER):
         if req.status != Status.PENDING:
@@ -57,7 +57,9 @@ def request_message(req: MentorshipRequest, event: str, *, connection=None) -> E
     elif event == EV_WITHDRAWN:
         person, template = req.mentor, "matching/request_withdrawn"
     elif event in (EV_ACCEPTED, EV_DECLINED, EV_EXPIRED):
-        if offer:
+        if offer or req.status == Status.ACCEPTED:
+            # An offer's mentee never knew of it; an accepted request's mentee hears it in the
+            # mentorship's introduction ("… accepted your request"), one email, not two.
             return None
         person, template = req.mentee, "matching/request_answered"
     else:
