@@ -42,7 +42,7 @@ def _refresh(ids: list[int]) -> None:
         if not pairs:
             return
         PairActivity.objects.bulk_create(
-            [PairActivity(mentorship_id=pk, organization_id=org) for pk, org in pairs.items()],
+            [PairActivity(mentorship_id=pk, organization_id=org) for pk, org in sorted(pairs.items())],
             ignore_conflicts=True,
         )
         rows = PairActivity.objects.filter(mentorship_id__in=pairs).order_by("mentorship_id")
