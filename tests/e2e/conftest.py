@@ -72,13 +72,13 @@ def shot(request):
     SCREENSHOTS.mkdir(exist_ok=True)
     counter = iter(range(1, 100))
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{request.node.name}-{next(counter):02d}-{name}.png"
         # Charts grow into place over a second: shoot them drawn, not half-way.
         page.wait_for_function(
             "() => !window.Chart || Object.values(Chart.instances).every(c => !Chart.animator.running(c))"
         )
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

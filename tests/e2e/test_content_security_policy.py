@@ -57,13 +57,13 @@ def test_swagger_ui_and_redoc_render_under_the_policy(page, live_server, shot, p
     # Both render the whole schema in the browser: give a loaded CI machine time.
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Turazo API", timeout=30_000)
     expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=30_000)
-    shot(page, "swagger")
+    shot(page, "swagger", full_page=False)  # the whole schema is metres long: slow to shoot
     assert page_errors == []
 
     page.goto(live_server.url + "/api/redoc/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Turazo API", timeout=30_000)
     expect(page.get_by_role("menuitem").first).to_be_visible(timeout=30_000)
-    shot(page, "redoc")
+    shot(page, "redoc", full_page=False)
     # ReDoc's "API docs by Redocly" footer tries its logo from cdn.redoc.ly: refused, as
     # nothing leaves the site, and ReDoc then leaves the image out. Nothing else may be.
     logo = [e for e in page_errors if "https://cdn.redoc.ly/redoc/logo-mini.svg" in e]
