@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
 from turazo.core.models import TimeStampedModel
@@ -44,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=dj_timezone.now)
+    photo_version = models.CharField(
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text="Changes with every new photo (it is part of the photo's URL); empty without a photo.",
+    )
 
     objects = UserManager()
 
@@ -66,6 +73,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def photo_url(self) -> str:
+        """Where the avatar photo is served (the page ``person-photo``, which checks who may see
+        it), or "" without one. Reading it costs no query: the version lives on this row."""
+        if not self.photo_version:
+            return ""
+        return f"{reverse('person-photo', args=[self.pk])}?v={self.photo_version}"
+
+
+class Photo(models.Model):
+    """A person's avatar photo, exactly as served: a 256×256 WebP that ``accounts.photos``
+    made from the upload (no EXIF, no GPS). Its own table, so loading a User never loads it.
+
+    Kept in the database rather than on disk: a self-hosted Turazo is gunicorn and WhiteNoise
+    with no media server or shared volume, and at ~10 KB a person the rows stay small."""
+
+    user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="photo")
+    image = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Photo of {self.user_id}"
 
 
 class Organization(TimeStampedModel):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import IO
+
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, Photo, User
+from accounts.photos import PHOTO_MAX_BYTES, photo_process
 from turazo.core.errors import ValidationFailed
-from turazo.core.models import save_existing
+from turazo.core.models import lock_existing, save_existing
+
+GONE = "This account was deleted meanwhile."
 
 
 def _unique_slug(name: str) -> str:
@@ -46,5 +52,30 @@ def membership_add(*, user: User, organization: Organization, is_admin: bool = F
 def user_update_preferences(*, user: User, full_name: str, timezone: str) -> User:
     user.full_name = full_name.strip()
     user.timezone = timezone
-    save_existing(user, update_fields=["full_name", "timezone"], gone="This account was deleted meanwhile.")
+    save_existing(user, update_fields=["full_name", "timezone"], gone=GONE)
+    return user
+
+
+def user_photo_set(*, user: User, upload: IO[bytes]) -> User:
+    """Make ``upload`` the person's avatar photo: decoded, checked, cropped to a square WebP
+    without metadata (``accounts.photos``). ValidationFailed when it is not a usable photo;
+    the photo they had is then kept."""
+    # One byte past the limit is enough to know it is too big; never read a huge upload whole.
+    image = photo_process(upload.read(PHOTO_MAX_BYTES + 1))  # before any lock: it is CPU work
+    with transaction.atomic():
+        lock_existing(User, pk=user.pk, gone=GONE)
+        Photo.objects.update_or_create(user_id=user.pk, defaults={"image": image})
+        version = hashlib.sha256(image).hexdigest()[:16]
+        User.objects.filter(pk=user.pk).update(photo_version=version)
+    user.photo_version = version
+    return user
+
+
+def user_photo_remove(*, user: User) -> User:
+    """Back to initials. Removing a photo that is already gone is fine."""
+    with transaction.atomic():
+        lock_existing(User, pk=user.pk, gone=GONE)
+        Photo.objects.filter(user_id=user.pk).delete()
+        User.objects.filter(pk=user.pk).update(photo_version="")
+    user.photo_version = ""
     return user

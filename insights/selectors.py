@@ -375,7 +375,7 @@ def request_figures(program: Program, period: Period) -> RequestFigures:
     answered = row["accepted"] + row["declined"] + row["expired"]
     oldest = list(
         qs.filter(status=MentorshipRequest.Status.PENDING)
-        .select_related("mentee", "mentor")
+        .select_related("mentee__user", "mentor__user")
         .order_by("created_at", "pk")[:OLDEST_PENDING]
     )
     return RequestFigures(
@@ -436,7 +436,7 @@ def quiet_pairs(program: Program, now: datetime | None = None) -> QuerySet[Mento
     return (
         with_activity(Mentorship.objects.filter(program=program, status=Mentorship.Status.ACTIVE), now)
         .filter(upcoming=0, last_activity__lt=quiet_threshold(program, now))
-        .select_related("mentor", "mentee")
+        .select_related("mentor__user", "mentee__user")
         .order_by("last_activity", "pk")
     )
 
@@ -447,7 +447,7 @@ def quiet_pairs_page(program: Program, now: datetime, limit: int = QUIET_PAGE) -
     costs no second pass), then the people of the listed ones."""
     everyone = list(quiet_pairs(program, now).select_related(None))
     page = everyone[:limit]
-    people = Participant.objects.in_bulk([pk for m in page for pk in (m.mentor_id, m.mentee_id)])
+    people = Participant.objects.select_related("user").in_bulk([pk for m in page for pk in (m.mentor_id, m.mentee_id)])
     for m in page:
         m.mentor, m.mentee = people[m.mentor_id], people[m.mentee_id]
         m.quiet_days = (now - m.last_activity).days

@@ -133,7 +133,7 @@ def mentorship_journal_counts(*, program: Program) -> QuerySet[Mentorship]:
     private notes are not even counted). One query per page whatever the size."""
     return (
         Mentorship.objects.filter(program=program)
-        .select_related("mentor", "mentee")
+        .select_related("mentor__user", "mentee__user")
         .annotate(
             goals_total=_count(Goal.objects.all()),
             goals_done=_count(Goal.objects.filter(status=Goal.Status.DONE)),

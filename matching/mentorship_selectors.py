@@ -23,7 +23,7 @@ def mentorships_for_program(program: Program, *, show: str = "matched", search: 
     status = Mentorship.Status.ENDED if show == "ended" else Mentorship.Status.ACTIVE
     qs = (
         Mentorship.objects.filter(program=program, status=status)
-        .select_related("mentor", "mentee", "created_by", "ended_by")
+        .select_related("mentor__user", "mentee__user", "created_by", "ended_by")
         .order_by("-ended_at" if show == "ended" else "-created_at", "-pk")
     )
     if search:
@@ -140,7 +140,7 @@ def pending_requests(program: Program) -> QuerySet[MentorshipRequest]:
     """The program's pending requests and offers, oldest first (the ones waiting longest)."""
     return (
         MentorshipRequest.objects.filter(program=program, status=MentorshipRequest.Status.PENDING)
-        .select_related("mentee", "mentor")
+        .select_related("mentee__user", "mentor__user")
         .order_by("created_at", "pk")
     )
 
@@ -150,6 +150,6 @@ def pending_requests_for(participant_ids: list[int]) -> QuerySet[MentorshipReque
     return (
         MentorshipRequest.objects.filter(status=MentorshipRequest.Status.PENDING)
         .filter(Q(mentee_id__in=participant_ids) | Q(mentor_id__in=participant_ids))
-        .select_related("mentee", "mentor", "program")
+        .select_related("mentee__user", "mentor__user", "program")
         .order_by("created_at", "pk")
     )

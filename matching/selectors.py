@@ -198,7 +198,7 @@ def match_run_queryset() -> QuerySet[MatchRun]:
 def proposals_for_run(
     run: MatchRun, *, sort: str = "-score", min_score: float | None = None, search: str = ""
 ) -> QuerySet[MatchProposal]:
-    qs = MatchProposal.objects.filter(run=run).select_related("mentee", "mentor")
+    qs = MatchProposal.objects.filter(run=run).select_related("mentee__user", "mentor__user")
     if min_score is not None:
         qs = qs.filter(score__gte=min_score)
     search = search.strip()
@@ -213,7 +213,7 @@ def proposals_for_run(
 
 
 def unmatched_for_run(run: MatchRun) -> QuerySet[UnmatchedMentee]:
-    return UnmatchedMentee.objects.filter(run=run).select_related("mentee").order_by("mentee__full_name", "pk")
+    return UnmatchedMentee.objects.filter(run=run).select_related("mentee__user").order_by("mentee__full_name", "pk")
 
 
 def mentor_load_in_run(run: MatchRun) -> dict[int, int]:
@@ -278,7 +278,7 @@ def match_runs_compare(a: MatchRun, b: MatchRun) -> RunComparison:
 
 
 def suggestions_for_mentee(participant: Participant) -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(mentee=participant).select_related("mentor").order_by("rank")
+    return Suggestion.objects.filter(mentee=participant).select_related("mentor__user").order_by("rank")
 
 
 def mentee_participations(user, organization) -> QuerySet[Participant]:
@@ -291,5 +291,7 @@ def mentee_participations(user, organization) -> QuerySet[Participant]:
 
 
 def active_mentorships_by_mentee(participants: list[Participant]) -> dict[int, Mentorship]:
-    rows = Mentorship.objects.filter(mentee__in=participants, status=Mentorship.Status.ACTIVE).select_related("mentor")
+    rows = Mentorship.objects.filter(mentee__in=participants, status=Mentorship.Status.ACTIVE).select_related(
+        "mentor__user"
+    )
     return {m.mentee_id: m for m in rows}

@@ -226,6 +226,15 @@ class Participant(TenantModel):
         return self.full_name or self.email
 
     @property
+    def photo_url(self) -> str:
+        """The account's avatar photo, or "". Only when the page loaded the account along
+        (``select_related("user")``): an avatar never costs a query per person, and a list
+        that forgot the join shows initials (tests/mentoring/test_photos.py walks the pages)."""
+        if self.user_id is None or not Participant.user.is_cached(self):
+            return ""
+        return self.user.photo_url
+
+    @property
     def effective_capacity(self) -> int:
         return effective_capacity(self.capacity, self.program.default_capacity)
 

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Membership, Organization, User
 from mentoring.models import Invitation, Mentorship, Participant, Program, Question
 
 IS = Participant.InvitationStatus
@@ -199,3 +199,26 @@ def organization_setup_progress(organization: Organization) -> SetupProgress:
         has_invitations=Invitation.objects.for_organization(organization).exists()
         or Participant.objects.for_organization(organization).filter(status=Participant.Status.ACTIVE).exists(),
     )
+
+
+# Who may see a person's photo: whoever can see the person on a page. Statuses of a
+# participation that still shows the program's people.
+PHOTO_VISIBLE_STATUSES = (Participant.Status.INVITED, Participant.Status.ACTIVE)
+
+
+def photo_visible(*, viewer: User, membership: Membership | None, user_id: int) -> bool:
+    """Whether ``viewer``, working in ``membership``'s organization, may see the photo of the
+    account ``user_id``: their own; anyone of the organization when they are its HR admin; and
+    otherwise the mentors and mentees of a program they are in (a mentee browses the program's
+    mentors, a mentor reads requests from its mentees). Everyone else, not even a colleague of
+    the same organization, and no-one from another organization."""
+    if viewer.pk == user_id:
+        return True
+    if membership is None:
+        return False
+    organization = membership.organization_id
+    if membership.is_admin:
+        return Membership.objects.filter(organization_id=organization, user_id=user_id).exists()
+    participations = Participant.objects.filter(organization_id=organization, status__in=PHOTO_VISIBLE_STATUSES)
+    mine = participations.filter(user=viewer, program=OuterRef("program")).exclude(role=OuterRef("role"))
+    return participations.filter(user_id=user_id).filter(Exists(mine)).exists()

@@ -4,6 +4,7 @@ from django.urls import path
 
 from mentoring.views import core, invitations, programs
 from mentoring.views import imports as import_views
+from mentoring.views import photos as photo_views
 from mentoring.views import profiles as profile_views
 from mentoring.views import questions as question_views
 from mentoring.views import skills as skill_views
@@ -14,6 +15,10 @@ urlpatterns = [
     path("organizations/new/", core.organization_create, name="organization-create"),
     path("organizations/switch/", core.organization_switch, name="organization-switch"),
     path("preferences/", core.preferences, name="preferences"),
+    # Avatar photos: your own (upload, remove) and the people you can see (served from the database)
+    path("me/photo/", photo_views.photo_upload, name="photo-upload"),
+    path("me/photo/remove/", photo_views.photo_remove, name="photo-remove"),
+    path("people/<int:user_id>/photo/", photo_views.person_photo, name="person-photo"),
     # Programs and participants (HR admins)
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
     path("programs/new/", programs.program_create, name="program-create"),

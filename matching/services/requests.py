@@ -574,7 +574,7 @@ def offers_for_run(run) -> dict[int, MentorshipRequest]:
     out: dict[int, MentorshipRequest] = {}
     for offer in (
         MentorshipRequest.objects.filter(proposal__run=run, kind=Kind.OFFER)
-        .select_related("mentor", "mentee")
+        .select_related("mentor__user", "mentee__user")
         .order_by("created_at", "pk")
     ):
         out[offer.proposal_id] = offer

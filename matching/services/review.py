@@ -174,7 +174,7 @@ def proposal_alternatives(*, proposal: MatchProposal, limit: int = 8) -> list[Al
     """The mentee's next-best valid mentors who still have a free place in this run."""
     pairs, free = _scored_alternatives(proposal, None)
     picked = [p for p in pairs if p.mentor_id != proposal.mentor_id and free.get(p.mentor_id, 0) > 0][:limit]
-    mentors = Participant.objects.in_bulk([p.mentor_id for p in picked])
+    mentors = Participant.objects.select_related("user").in_bulk([p.mentor_id for p in picked])
     return [
         Alternative(
             mentor=mentors[p.mentor_id],

@@ -99,7 +99,7 @@ def participant_list_with_latest_invitation(*, program: Program, status: str | N
     """The program's participants (not removed), each annotated with its ``invitation_status``
     (the one every page shows) and ``latest_invitation_id``; ``status`` filters on the former."""
     qs = (
-        with_invitation_status(Participant.objects.filter(program=program))
+        with_invitation_status(Participant.objects.filter(program=program).select_related("user"))
         .exclude(status=Participant.Status.REMOVED)
         .annotate(latest_invitation_id=latest_invitation_id())
         .order_by("full_name", "email", "pk")

@@ -26,7 +26,9 @@ def my_participations(context: template.Context, role: str) -> list[Participant]
         .prefetch_related(
             Prefetch(
                 "mentorships_as_mentee" if role == "mentee" else "mentorships_as_mentor",
-                queryset=Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).select_related("mentor", "mentee"),
+                queryset=Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).select_related(
+                    "mentor__user", "mentee__user"
+                ),
                 to_attr="active_mentorships",
             )
         )

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from accounts.models import Membership, Photo, User
 from journal.models import Goal, Note, SurveyAnswer
 from matching.models import MatchProposal, MatchRun, MentorshipRequest, PairRule, Suggestion, UnmatchedMentee
 from mentoring.models import ImportJob, Invitation, Mentorship, Participant, Question, Skill
@@ -84,6 +85,10 @@ def acme(program, hr_admin):
     Goal.objects.create(pk=ID, organization=org, mentorship=pair, title="Goal")
     Note.objects.create(pk=ID, organization=org, mentorship=pair, author=hr_admin, body="Note")
     SurveyAnswer.objects.create(pk=ID, organization=org, program=program, participant=mentee, user=hr_admin)
+    # A member of Acme with a photo (people/<user_id>/photo/: Acme's HR admin sees it).
+    member = User.objects.create_user(pk=ID, email="p@acme.test", photo_version="v1")
+    Membership.objects.create(user=member, organization=org)
+    Photo.objects.create(user=member, image=b"RIFF....WEBP")
     return program
 
 

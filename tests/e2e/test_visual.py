@@ -82,6 +82,32 @@ def test_public_pages_look_right(browser, live_server, mode, settings, tmp_path)
     assert _walk(browser, live_server, mode, None, pages) == {}
 
 
+@pytest.mark.parametrize(("mode", "density"), [(m, 1) for m in MODES] + [("light", 2), ("mobile", 3)])
+def test_the_landing_shows_the_product_screenshots_of_the_visitors_colour_scheme(browser, live_server, mode, density):
+    """Every screenshot loads (the lazy ones once scrolled to), in the visitor's mode, and the
+    browser takes a file with enough pixels for its screen (the 2x one on a retina screen)."""
+    context = browser.new_context(**(MODES[mode] | {"device_scale_factor": density}))
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        images = page.locator("picture.screenshot img")
+        expect(images).to_have_count(4)
+        for i in range(4):
+            images.nth(i).scroll_into_view_if_needed()
+            expect(images.nth(i)).to_have_js_property("complete", True)
+        shown = images.evaluate_all(
+            "imgs => imgs.map(i => [i.currentSrc, i.naturalWidth > 0, i.width, i.getAttribute('width')])"
+        )
+        colour = "dark" if mode == "dark" else "light"
+        for src, decoded, shown_width, width_1x in shown:
+            assert f"-{colour}" in src and decoded, src
+            pixels = int(width_1x) * (2 if src.endswith("-2x.webp") else 1)
+            assert pixels >= min(shown_width * density, 2 * int(width_1x)) * 0.95, (src, shown_width)
+            assert src.endswith("-2x.webp") == (density > 1), src
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("mode", list(MODES))
 def test_hr_admin_pages_look_right(browser, live_server, demo, mode):
     program, run = demo

@@ -148,6 +148,29 @@ EXPERTISE = [
     "People leader: leadership coaching, time management and giving feedback with care.",
 ]
 
+# The running program's people: a title and skills that fit the department they drew (no new
+# draws from the seeded random stream, so nobody's name, zone or sessions changed).
+COACH_BY_DEPARTMENT = {
+    "Engineering": ("Engineering Director", ["System design", "Cloud architecture", "Hiring", "Giving feedback"]),
+    "Product": ("VP Product", ["Product strategy", "UX research", "Stakeholder management", "Writing"]),
+    "Design": ("Design Director", ["UX research", "Public speaking", "Giving feedback", "Writing"]),
+    "Sales": ("Head of Sales", ["Negotiation", "Sales forecasting", "Public speaking", "Stakeholder management"]),
+    "Customer Success": ("Head of Customer Success", ["Stakeholder management", "Negotiation", "Time management", "Career growth"]),
+    "Finance": ("Finance Director", ["Budgeting", "Data visualisation", "SQL", "Stakeholder management"]),
+    "People": ("Head of People", ["Leadership", "Hiring", "Giving feedback", "Career growth"]),
+}  # fmt: skip
+LEARNER_BY_DEPARTMENT = {
+    "Engineering": "Senior Engineer", "Product": "Product Manager", "Design": "Product Designer",
+    "Sales": "Account Executive", "Customer Success": "Customer Success Lead", "Finance": "Financial Analyst",
+    "People": "People Partner",
+}  # fmt: skip
+
+
+def _learner_skills(n: int, offered: list[str]) -> list[str]:
+    """Learner ``n`` wants two skills their coach offers and one the coach does not."""
+    other = next(s for s in SKILLS[n % len(SKILLS) :] + SKILLS if s not in offered)
+    return [offered[n % 2], offered[2 + n % 2], other]
+
 
 class Command(BaseCommand):
     help = "Create the demo organization, an HR admin, 12 mentors, 30 mentees and a program."
@@ -287,10 +310,17 @@ class Command(BaseCommand):
                 email = f"{prefix}{n}@northwind.example"
                 user = self._user(email, f"{rng.choice(FIRST)} {rng.choice(LAST)}")
                 Membership.objects.create(user=user, organization=org)
+                zone, department = rng.choice(ZONES), rng.choice(DEPARTMENTS)  # this order: the stream stays
+                title, offered, wanted = "", [], []
+                if role == "mentor":
+                    title, offered = COACH_BY_DEPARTMENT[department]
+                else:  # coach (n - 1) % 6 + 1 will be their mentor (below)
+                    title = LEARNER_BY_DEPARTMENT[department]
+                    wanted = _learner_skills(n, people[f"coach{(n - 1) % 6 + 1}@northwind.example"].skills_offered)
                 people[email] = Participant.objects.create(
                     organization=org, program=program, user=user, email=email, role=role,
-                    status=Participant.Status.ACTIVE, full_name=user.full_name, timezone=rng.choice(ZONES),
-                    department=rng.choice(DEPARTMENTS), languages=["english"],
+                    status=Participant.Status.ACTIVE, full_name=user.full_name, timezone=zone, department=department,
+                    languages=["english"], job_title=title, skills_offered=offered, skills_wanted=wanted,
                     completeness=60 if (role, n) in (("mentee", 13), ("mentee", 14)) else 100,
                 )  # fmt: skip
         coaches = [people[f"coach{n}@northwind.example"] for n in range(1, 7)]
@@ -300,9 +330,13 @@ class Command(BaseCommand):
             mentor = coaches[(n - 1) % 6]
             recent = n == 12  # matched ten days ago, no session yet
             started = now - dt.timedelta(days=10 if recent else 45 + n % 4)
+            shared = [s for s in mentee.skills_wanted if s in mentor.skills_offered]
+            reasons = [f"{len(shared)} of {len(mentee.skills_wanted)} wanted skills: {', '.join(shared)}"]
+            if mentee.department != mentor.department:
+                reasons.append("different departments")
             pair = Mentorship.objects.create(
                 organization=org, program=program, mentor=mentor, mentee=mentee, source=Mentorship.Source.MATCHING,
-                score=round(rng.uniform(55, 95), 1), explanation="Shares goals and working hours.",
+                score=round(rng.uniform(55, 95), 1), explanation=" · ".join(reasons),
             )  # fmt: skip
             Mentorship.objects.filter(pk=pair.pk).update(created_at=started)
             if recent:
@@ -312,10 +346,14 @@ class Command(BaseCommand):
             # sessions up to this one; weeks_ago 0 is the next session, booked for next week.
             weeks = [6] if quiet else ([6, 4, 2, 0] if n % 2 else [5, 3, 1, 0])
             for i, weeks_ago in enumerate(weeks):
-                # Each pair its own weekday and hour, so nobody is ever in two sessions at once.
-                start = now - dt.timedelta(weeks=weeks_ago) + dt.timedelta(days=(n % 5) - 3, hours=n)
+                # A coach's two mentees meet at different hours, so nobody is ever in two sessions at
+                # once; in working hours on a weekday, as people book them.
+                start = now - dt.timedelta(weeks=weeks_ago) + dt.timedelta(days=(n % 5) - 3)
                 if weeks_ago == 0:
                     start += dt.timedelta(days=7)  # the next session is booked for next week
+                start = start.replace(hour=8 + n % 8)
+                if start.weekday() >= 5:
+                    start += dt.timedelta(days=7 - start.weekday())  # a weekend: the Monday after
                 status = Session.Status.SCHEDULED
                 if start < now:
                     status = rng.choices(

@@ -13,6 +13,8 @@ place; docs/design.md shows them all and ``/dev/styleguide/`` renders them (DEBU
 * ``{% stat_tile value label icon=... tone=... href=... id=... %}``
 * ``{% next_step title body url label icon=... %}``: the one call to action of a page.
 * ``{% icon "name" label=... %}``: a Bootstrap icon, hidden from screen readers unless labelled.
+* ``{% screenshot "name" alt lazy=True %}``: a product screenshot from ``static/img/product/``
+  (bin/screenshots makes them): light and dark, 1x and 2x, with its real width and height.
 * ``{{ value|pct_class }}``: ``pct-N`` width class for a 0–100 value (progress bars, charts).
 * ``{% daterange start end %}`` and ``{{ moment|when }}``: dates and times in the shared formats.
 """
@@ -21,9 +23,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -326,4 +330,48 @@ def nav_link(context: template.Context, url_name: str, icon: str, label: str, ma
         "label": label,
         "current": current,
         "variant": context.get("variant", "top"),
+    }
+
+
+SCREENSHOTS = "img/product"
+
+
+@lru_cache(maxsize=64)
+def screenshot_size(path: str) -> tuple[int, int]:
+    """Width and height of a static image, read from its header (once per process)."""
+    from PIL import Image  # only the pages that show screenshots need it
+
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(f"static/{path} is missing: run bin/screenshots (docs/design.md).")
+    with Image.open(found) as image:
+        return image.size
+
+
+# Wide screens show a screenshot in a 7/12 column (at most ~740 px); phones across the screen.
+SCREENSHOT_SIZES = "(min-width: 1400px) 740px, (min-width: 992px) 56vw, 100vw"
+
+
+@register.inclusion_tag("components/screenshot.html")
+def screenshot(name: str, alt: str, lazy: bool = True, sizes: str = SCREENSHOT_SIZES) -> dict:
+    """``static/img/product/NAME-{light,dark}{,-2x}.webp`` as one ``<picture>``: the dark pair
+    when the system asks for dark mode (as the site's own theme follows it), both widths in
+    ``srcset`` so each screen takes the one it needs, the 1x file's width and height against
+    layout shift, and ``loading="lazy"`` unless it is above the fold."""
+    files = {
+        f"{mode}{key}": f"{SCREENSHOTS}/{name}-{mode}{suffix}.webp"
+        for mode in ("light", "dark")
+        for key, suffix in (("", ""), ("2x", "-2x"))
+    }
+    for path in files.values():
+        screenshot_size(path)  # every variant exists, or the page fails loudly
+    width, height = screenshot_size(files["light"])
+    return {
+        "files": files,
+        "alt": alt,
+        "width": width,
+        "height": height,
+        "width2x": screenshot_size(files["light2x"])[0],
+        "sizes": sizes,
+        "lazy": lazy,
     }
