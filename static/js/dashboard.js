@@ -14,7 +14,8 @@
     var data = JSON.parse(source.textContent);
     var text = css("--bs-body-color", "#1c2430");
     var grid = css("--bs-border-color", "#dfe4ea");
-    var colours = { held: "#0f6e63", cancelled: "#8a94a6", no_show: "#f26b3a" };
+    var primary = css("--bs-primary", "#0f6e63"); // the brand teal, brighter in dark mode
+    var colours = { held: primary, cancelled: "#8a94a6", no_show: "#f26b3a" };
     var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     Chart.defaults.color = text;
     Chart.defaults.borderColor = grid;
@@ -41,7 +42,7 @@
     if (scores) {
       new Chart(scores, {
         type: "bar",
-        data: { labels: data.scores.labels, datasets: [{ label: scores.dataset.label || "Pairs", data: data.scores.data, backgroundColor: "#0f6e63" }] },
+        data: { labels: data.scores.labels, datasets: [{ label: scores.dataset.label || "Pairs", data: data.scores.data, backgroundColor: primary }] },
         options: Object.assign({}, common, {
           plugins: { legend: { display: false } },
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
@@ -54,7 +55,7 @@
         type: "line",
         data: {
           labels: data.ratings.labels,
-          datasets: [{ label: ratings.dataset.label || "Average rating", data: data.ratings.data, borderColor: "#0f6e63", backgroundColor: "#0f6e63", spanGaps: true, tension: 0.2 }],
+          datasets: [{ label: ratings.dataset.label || "Average rating", data: data.ratings.data, borderColor: primary, backgroundColor: primary, spanGaps: true, tension: 0.2 }],
         },
         options: Object.assign({}, common, {
           plugins: { legend: { display: false } },
