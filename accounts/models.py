@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
 
 from turazo.core.models import TimeStampedModel
 
@@ -39,9 +40,11 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. The email address is the identity; there are no usernames."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(max_length=150, blank=True)
-    timezone = models.CharField(max_length=64, blank=True, help_text="Leave empty to follow your browser's time zone.")
+    timezone = models.CharField(
+        max_length=64, blank=True, help_text=_("Leave empty to follow your browser's time zone.")
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=dj_timezone.now)
@@ -106,7 +109,7 @@ class Organization(TimeStampedModel):
     video_url_template = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Leave empty for a Jitsi room per session, or e.g. https://zoom.us/j/{room} .",
+        help_text=_("Leave empty for a Jitsi room per session, or e.g. https://zoom.us/j/{room} ."),
     )
 
     def __str__(self) -> str:
@@ -121,7 +124,7 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(TimeStampedModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    is_admin = models.BooleanField(default=False, help_text="HR admins manage programs and participants.")
+    is_admin = models.BooleanField(default=False, help_text=_("HR admins manage programs and participants."))
 
     objects = MembershipQuerySet.as_manager()
 

@@ -7,13 +7,15 @@ from typing import IO
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization, Photo, User
 from accounts.photos import PHOTO_MAX_BYTES, photo_process
 from turazo.core.errors import ValidationFailed
 from turazo.core.models import lock_existing, save_existing
 
-GONE = "This account was deleted meanwhile."
+GONE = gettext_lazy("This account was deleted meanwhile.")
 
 
 def _unique_slug(name: str) -> str:
@@ -30,7 +32,7 @@ def organization_create(*, user: User, name: str) -> Organization:
     """A new organization with ``user`` as its first HR admin."""
     name = name.strip()
     if not name:
-        raise ValidationFailed("Give the organization a name.", fields={"name": ["This field is required."]})
+        raise ValidationFailed(_("Give the organization a name."), fields={"name": [_("This field is required.")]})
     organization = Organization.objects.create(name=name, slug=_unique_slug(name))
     Membership.objects.create(user=user, organization=organization, is_admin=True)
     return organization
@@ -44,7 +46,7 @@ def membership_add(*, user: User, organization: Organization, is_admin: bool = F
     if not created and is_admin and not membership.is_admin:
         membership.is_admin = True
         save_existing(
-            membership, update_fields=["is_admin", "updated_at"], gone="This membership was removed meanwhile."
+            membership, update_fields=["is_admin", "updated_at"], gone=_("This membership was removed meanwhile.")
         )
     return membership
 
