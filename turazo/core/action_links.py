@@ -44,6 +44,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -140,7 +143,7 @@ class ActionHandler:
     #: (and optionally ``details``, ``danger``) from ``get_context``.
     template_name: ClassVar[str] = "core/action_links/confirm.html"
     #: Shown as the page title on the "no longer open" page.
-    closed_title: ClassVar[str] = "This link is no longer open"
+    closed_title: ClassVar[str] = gettext_lazy("This link is no longer open")
 
     def get_target_queryset(self) -> models.QuerySet:
         raise NotImplementedError
@@ -187,7 +190,7 @@ def _closed(request: HttpRequest, message: str, *, title: str, status: int, link
 
 
 def used_message(link: ActionLink) -> str:
-    return f"This link was already used: {link.outcome}"
+    return _("This link was already used: %(outcome)s") % {"outcome": link.outcome}
 
 
 @tenant_exempt("token-authorized email action link: acts only on the object the link was issued for")
@@ -200,24 +203,27 @@ def action_link_view(request: HttpRequest, token: str) -> HttpResponse:
     if link is None or handler is None:
         return _closed(
             request,
-            "This link is not valid. Check that you copied the whole link from the email, "
-            "or open Turazo and do it from there.",
-            title="Link not found",
+            _(
+                "This link is not valid. Check that you copied the whole link from the email, "
+                "or open Turazo and do it from there."
+            ),
+            title=_("Link not found"),
             status=404,
         )
     target = handler.get_target_queryset().filter(pk=link.target_id).first()
     if target is None:
-        return _closed(request, "What this link was for no longer exists.", title=handler.closed_title, status=410)
+        return _closed(request, _("What this link was for no longer exists."), title=handler.closed_title, status=410)
     if link.is_used:
         return _closed(request, used_message(link), title=handler.closed_title, status=410, link=link)
     moot = handler.closed_message(link, target)
     if moot:
         return _closed(request, moot, title=handler.closed_title, status=410, link=link)
     if link.is_expired:
-        when = timezone.localtime(link.expires_at).strftime("%d %b %Y, %H:%M %Z")
+        expired = timezone.localtime(link.expires_at)  # in the viewer's language and zone, zone named
+        when = f"{date_format(expired, 'DATETIME_FORMAT')} {expired.tzname()}"
         return _closed(
             request,
-            f"This link expired on {when}. Open Turazo to do it from there.",
+            _("This link expired on %(when)s. Open Turazo to do it from there.") % {"when": when},
             title=handler.closed_title,
             status=410,
             link=link,
@@ -227,7 +233,7 @@ def action_link_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             with transaction.atomic():
-                locked = lock_existing(ActionLink, pk=link.pk, gone="This link no longer exists.")
+                locked = lock_existing(ActionLink, pk=link.pk, gone=_("This link no longer exists."))
                 if locked.is_used:  # another click won the race
                     return _closed(request, used_message(locked), title=handler.closed_title, status=410, link=locked)
                 outcome = handler.perform(request, locked, target)
@@ -236,7 +242,7 @@ def action_link_view(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as e:
             error = e
         else:
-            context = {"title": "Done", "message": outcome, "link": locked, "target": target}
+            context = {"title": _("Done"), "message": outcome, "link": locked, "target": target}
             context.update(handler.done_context(request, locked, target))
             return render(request, "core/action_links/done.html", context)
 

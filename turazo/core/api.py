@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
@@ -50,7 +52,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=exc.status_code,
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
@@ -58,7 +60,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = _flat_fields(exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail})
-        message = "Some fields are invalid: " + ", ".join(sorted(fields)) + "." if fields else "Invalid input."
+        message = (
+            _("Some fields are invalid: %(fields)s.") % {"fields": ", ".join(sorted(fields))}
+            if fields
+            else _("Invalid input.")
+        )
         response.data = {"error": {"code": "validation_failed", "message": message, "fields": fields}}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
@@ -86,14 +92,14 @@ def _flat_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 class IsOrganizationMember(permissions.BasePermission):
-    message = "You are not a member of any organization. Ask your HR admin for an invitation."
+    message = gettext_lazy("You are not a member of any organization. Ask your HR admin for an invitation.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return getattr(request, "membership", None) is not None
 
 
 class IsOrganizationAdmin(IsOrganizationMember):
-    message = "Only HR admins of this organization can do this."
+    message = gettext_lazy("Only HR admins of this organization can do this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return super().has_permission(request, view) and request.membership.is_admin
@@ -137,7 +143,9 @@ def api_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:
     answers the API's JSON error, never an HTML page. A GET missing its trailing slash is
     redirected, as Django's APPEND_SLASH would; other methods are told to add it (a redirect
     would lose their body)."""
-    message = "No API endpoint at this address. Ids in URLs are whole numbers; the endpoints are listed at /api/docs/."
+    message = _(
+        "No API endpoint at this address. Ids in URLs are whole numbers; the endpoints are listed at /api/docs/."
+    )
     if not request.path.endswith("/"):
         try:
             resolve(request.path + "/")
@@ -147,7 +155,9 @@ def api_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:
             if request.method in ("GET", "HEAD"):
                 query = request.META.get("QUERY_STRING", "")
                 return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
-            message = f"No API endpoint at this address; add the trailing slash: {request.path}/"
+            message = _("No API endpoint at this address; add the trailing slash: %(path)s") % {
+                "path": request.path + "/"
+            }
     return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)
 
 

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
 
@@ -67,7 +68,7 @@ def _deny(request: HttpRequest, *, admin: bool, allow_no_organization: bool = Fa
     if request.organization is None and not allow_no_organization:
         return redirect("dashboard")
     if admin and not request.membership.is_admin:
-        raise PermissionDenied("Only HR admins of this organization can open this page.")
+        raise PermissionDenied(_("Only HR admins of this organization can open this page."))
     return None
 
 
