@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MentoringConfig(AppConfig):
     name = "mentoring"
-    verbose_name = "Mentoring"
+    verbose_name = _("Mentoring")
 
     def ready(self) -> None:
         # Mentor and mentee roles for navigation (accounts.roles asks every provider).

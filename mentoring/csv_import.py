@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.profiles import (
     ANSWER_MAX,
@@ -162,7 +164,9 @@ _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 _WHOLE = re.compile(r"^[0-9]{1,9}$")
 _RANGE = re.compile(r"^\s*([A-Za-z]+)\s*[-–]\s*([A-Za-z]+)\s*$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_EXCEL_HINT = "In Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in Google Sheets use File > Download > CSV."
+_EXCEL_HINT = gettext_lazy(
+    "In Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in Google Sheets use File > Download > CSV."
+)
 
 
 def fold_header(header: str) -> str:
@@ -190,7 +194,7 @@ def shown(text: str, limit: int = SHOWN_MAX) -> str:
 def human_size(size: int) -> str:
     """A file size as a person reads it: 820 bytes, 96 KB, 7.3 MB."""
     if size < 1024:
-        return f"{size:,} bytes"
+        return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": f"{size:,}"}
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
@@ -207,32 +211,47 @@ def decode_csv(data: bytes, *, max_bytes: int, size: int | None = None) -> str:
     size = len(data) if size is None else max(size, len(data))
     if size > max_bytes:
         limit, actual = human_size(max_bytes), human_size(size)
-        first = (
-            f"The file is just over the {limit} limit"
-            if actual == limit
-            else f"The file is {actual}; the limit is {limit}"
-        )
-        raise _rejected(f"{first}. Split it into smaller files and import them one after another.")
+        if actual == limit:
+            message = _(
+                "The file is just over the %(limit)s limit. Split it into smaller files and import them one after "
+                "another."
+            )
+        else:
+            message = _(
+                "The file is %(actual)s; the limit is %(limit)s. Split it into smaller files and import them one "
+                "after another."
+            )
+        raise _rejected(message % {"actual": actual, "limit": limit})
     if not data.strip():
-        raise _rejected("The file is empty. Download the template, fill in one row per person and upload it.")
+        raise _rejected(_("The file is empty. Download the template, fill in one row per person and upload it."))
     if (kind := _spreadsheet_kind(data)) is not None:
-        raise _rejected(f"This is {kind}, not a CSV file. Open it and save a copy as CSV. {_EXCEL_HINT}")
+        raise _rejected(
+            _("This is %(kind)s, not a CSV file. Open it and save a copy as CSV. %(excel_hint)s")
+            % {"kind": kind, "excel_hint": _EXCEL_HINT}
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         raise _rejected(
-            f"The file is encoded as UTF-16 (Excel calls it 'Unicode Text'); Turazo reads UTF-8 only. {_EXCEL_HINT}"
+            _("The file is encoded as UTF-16 (Excel calls it 'Unicode Text'); Turazo reads UTF-8 only. %(excel_hint)s")
+            % {"excel_hint": _EXCEL_HINT}
         )
     if b"\x00" in data:
         raise _rejected(
-            "This is not a text file (it holds binary data), so it cannot be a CSV file. "
-            f"Export the list from your spreadsheet as CSV. {_EXCEL_HINT}"
+            _(
+                "This is not a text file (it holds binary data), so it cannot be a CSV file. Export "
+                "the list from your spreadsheet as CSV. %(excel_hint)s"
+            )
+            % {"excel_hint": _EXCEL_HINT}
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise _rejected(
-            f"The file is not UTF-8: byte 0x{data[e.start]:02X} on line {line} is not valid UTF-8 "
-            f"(files saved as 'CSV (Comma delimited)' in Excel are Windows-1252). {_EXCEL_HINT}"
+            _(
+                "The file is not UTF-8: byte 0x%(byte)s on line %(line)s is not valid UTF-8 (files "
+                "saved as 'CSV (Comma delimited)' in Excel are Windows-1252). %(excel_hint)s"
+            )
+            % {"byte": f"{data[e.start]:02X}", "line": line, "excel_hint": _EXCEL_HINT}
         )
     return text
 
@@ -242,12 +261,12 @@ def _spreadsheet_kind(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):  # a ZIP archive: .xlsx, .ods, .numbers...
         head = data[:4096]
         if b"opendocument.spreadsheet" in head:
-            return "an OpenDocument spreadsheet (.ods)"
+            return _("an OpenDocument spreadsheet (.ods)")
         if b"xl/" in data or b"[Content_Types].xml" in head:
-            return "an Excel workbook (.xlsx)"
-        return "a ZIP archive (for example an Excel or Numbers workbook)"
+            return _("an Excel workbook (.xlsx)")
+        return _("a ZIP archive (for example an Excel or Numbers workbook)")
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "an Excel 97-2003 workbook (.xls)"
+        return _("an Excel 97-2003 workbook (.xls)")
     return None
 
 
@@ -388,9 +407,12 @@ def parse_participants(
         if header is None:
             if len(cells) > MAX_COLUMNS:
                 raise _rejected(
-                    f"Line {line}: the header has {len(cells):,} columns; the limit is {MAX_COLUMNS}. "
-                    "Keep the columns of the template (email, role and the others you fill in), "
-                    "delete the rest and upload the file again."
+                    _(
+                        "Line %(line)s: the header has %(count)s columns; the limit is %(max)s. Keep "
+                        "the columns of the template (email, role and the others you fill in), delete the "
+                        "rest and upload the file again."
+                    )
+                    % {"line": line, "count": f"{len(cells):,}", "max": MAX_COLUMNS}
                 )
             header = cells
             file = _File(
@@ -405,17 +427,20 @@ def parse_participants(
             continue
         if result.row_count >= max_rows:
             raise _rejected(
-                f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}. "
-                "Split it into smaller files and import them one after another."
+                _(
+                    "The file has more than %(max)s rows; the limit is %(max)s. Split it into "
+                    "smaller files and import them one after another."
+                )
+                % {"max": f"{max_rows:,}"}
             )
         result.row_count += 1
         assert file is not None
         _parse_row(file, line, cells)
     if header is None:
-        raise _rejected("The file has no header row. Download the template and keep its first line.")
+        raise _rejected(_("The file has no header row. Download the template and keep its first line."))
     if result.row_count == 0:
         raise _rejected(
-            "The file has no rows, only the header line. Add one row per person below it and upload the file again."
+            _("The file has no rows, only the header line. Add one row per person below it and upload the file again.")
         )
     return result
 
@@ -440,8 +465,8 @@ def _map_columns(
                 result.unknown_columns.append(shown(title))
         elif target in used:
             raise _rejected(
-                f"Line {line}: the columns '{shown(used[target])}' and '{shown(title)}' both mean "
-                f"'{target[1]}'. Keep one of them."
+                _("Line %(line)s: the columns '%(first)s' and '%(second)s' both mean '%(column)s'. Keep one of them.")
+                % {"line": line, "first": shown(used[target]), "second": shown(title), "column": target[1]}
             )
         else:
             used[target] = title
@@ -450,10 +475,21 @@ def _map_columns(
     missing = [name for name in REQUIRED if ("field", name) not in used]
     if missing:
         titles = [f"'{shown(h)}'" for h in header if h.strip()]
-        found = ", ".join(titles[:20]) + (f" and {len(titles) - 20:,} more" if len(titles) > 20 else "")
+        found = ", ".join(titles[:20])
+        if len(titles) > 20:
+            found = _("%(columns)s and %(count)s more") % {"columns": found, "count": f"{len(titles) - 20:,}"}
         raise _rejected(
-            f"Line {line}: the header has no {' or '.join(missing)} column (found: {found}). "
-            "Every file needs the columns email and role; download the template to start from."
+            _(
+                "Line %(line)s: the header has no %(columns)s column (found: %(found)s). Every file "
+                "needs the columns email and role; download the template to start from."
+            )
+            % {
+                "line": line,
+                "columns": _("%(first)s or %(second)s") % {"first": missing[0], "second": missing[1]}
+                if len(missing) == 2
+                else missing[0],
+                "found": found,
+            }
         )
     return columns
 
@@ -522,7 +558,9 @@ def _read_cells(f: _File, row: _Row) -> None:
     cells, header = row.cells, f.header
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         row.problem(
-            "", f"This row has {len(cells):,} cells but the header has {len(header)} columns; check for a stray comma."
+            "",
+            _("This row has %(cells)s cells but the header has %(columns)s columns; check for a stray comma.")
+            % {"cells": f"{len(cells):,}", "columns": len(header)},
         )
     for index, target in enumerate(f.columns):
         if target is None:
@@ -530,7 +568,11 @@ def _read_cells(f: _File, row: _Row) -> None:
         cell = cells[index].strip() if index < len(cells) else ""
         title = header[index].strip()
         if len(cell) > CELL_MAX:
-            row.problem(title, f"This cell is {len(cell):,} characters long; a cell can hold at most {CELL_MAX:,}.")
+            row.problem(
+                title,
+                _("This cell is %(count)s characters long; a cell can hold at most %(max)s.")
+                % {"count": f"{len(cell):,}", "max": f"{CELL_MAX:,}"},
+            )
             row.too_long.add(target[1])
             cell = ""
         (row.raw if target[0] == "field" else row.raw_answers)[target[1]] = (title, cell)
@@ -542,9 +584,13 @@ def _check_swallowed(f: _File, row: _Row) -> None:
         opened = row.line + sum(_line_breaks(c) for c in row.cells[:index])
         row.problem(
             f.header[index].strip(),
-            f"This cell runs on over the next lines and takes in what looks like another row "
-            f'({shown(email)} on line {opened + offset}): a quote (") that opens the cell on line {opened} is '
-            "not closed where the cell should end. Add the closing quote and upload the file again.",
+            _(
+                "This cell runs on over the next lines and takes in what looks like another row "
+                '(%(email)s on line %(line)s): a quote (") that opens the cell on line %(opened)s '
+                "is not closed where the cell should end. Add the closing quote and upload the file "
+                "again."
+            )
+            % {"email": shown(email), "line": opened + offset, "opened": opened},
         )
 
 
@@ -556,21 +602,25 @@ def _check_email_and_role(f: _File, row: _Row) -> None:
     if "email" in row.too_long:
         pass
     elif not email:
-        row.problem(email_title, "The email is empty; every row needs the person's email address.")
+        row.problem(email_title, _("The email is empty; every row needs the person's email address."))
     elif len(email) > EMAIL_MAX or not _is_email(email):
-        row.problem(email_title, f"'{shown(email_cell)}' is not a valid email address.")
+        row.problem(email_title, _("'%(cell)s' is not a valid email address.") % {"cell": shown(email_cell)})
     elif email in EXAMPLE_EMAILS:
-        row.problem(email_title, "This is the template's example row; replace it with a real person or delete it.")
+        row.problem(email_title, _("This is the template's example row; replace it with a real person or delete it."))
     elif email in f.seen:
-        row.problem(email_title, f"{email} is already on line {f.seen[email]}; list each person once.")
+        row.problem(
+            email_title,
+            _("%(email)s is already on line %(line)s; list each person once.")
+            % {"email": email, "line": f.seen[email]},
+        )
     else:
         f.seen[email] = row.line
     if "role" in row.too_long:
         pass
     elif not role:
-        row.problem(role_title, "The role is empty; write mentor or mentee.")
+        row.problem(role_title, _("The role is empty; write mentor or mentee."))
     elif role not in ("mentor", "mentee"):
-        row.problem(role_title, f"'{shown(role_cell)}' is not a role; write mentor or mentee.")
+        row.problem(role_title, _("'%(cell)s' is not a role; write mentor or mentee.") % {"cell": shown(role_cell)})
 
 
 def _clean_values(f: _File, row: _Row) -> dict[str, Any]:
@@ -594,8 +644,12 @@ def _clean_answers(f: _File, row: _Row) -> dict[str, Any]:
         if row.role in ("mentor", "mentee") and not question.applies_to(row.role):
             row.problem(
                 title,
-                f"This question is for {question.get_audience_display().lower()} only; "
-                f"leave it empty for a {row.role}.",
+                (
+                    _("This question is for %(audience)s only; leave it empty for a mentor.")
+                    if row.role == "mentor"
+                    else _("This question is for %(audience)s only; leave it empty for a mentee.")
+                )
+                % {"audience": question.get_audience_display().lower()},
             )
             continue
         try:
@@ -610,11 +664,21 @@ def _check_against_current(row: _Row, current: Mapping[str, Any] | None, values:
     if current is not None and row.role in ("mentor", "mentee") and current["role"] != row.role:
         row.problem(
             row.raw["role"][0],
-            f"{row.email} is already a {current['role']} in this program. Fix the role in the file, "
-            "or remove the participant from the program first.",
+            (
+                _(
+                    "%(email)s is already a mentor in this program. Fix the role in the file, or "
+                    "remove the participant from the program first."
+                )
+                if current["role"] == "mentor"
+                else _(
+                    "%(email)s is already a mentee in this program. Fix the role in the file, or "
+                    "remove the participant from the program first."
+                )
+            )
+            % {"email": row.email},
         )
     if "capacity" in values and row.role == "mentee":
-        row.problem(row.raw["capacity"][0], "Capacity is for mentors only; leave it empty for mentees.")
+        row.problem(row.raw["capacity"][0], _("Capacity is for mentors only; leave it empty for mentees."))
 
 
 def _join_name_parts(raw: dict[str, tuple[str, str]]) -> None:
@@ -658,14 +722,14 @@ def _broken_quoting(text: str, start: int, line: int, delimiter: str, header: li
 
     def column(index: int) -> str:
         if header is not None and index < len(header) and header[index].strip():
-            return f"the '{shown(header[index])}' cell"
-        return f"cell {index + 1}"
+            return _("the '%(column)s' cell") % {"column": shown(header[index])}
+        return _("cell %(number)s") % {"number": index + 1}
 
     def too_long() -> str:
-        return (
-            f"Line {opened_at}, {column(index)}: the cell is {length:,} characters long; a cell can "
-            f"hold at most {CELL_MAX:,}. Shorten it and upload the file again."
-        )
+        return _(
+            "Line %(line)s, %(cell)s: the cell is %(count)s characters long; a cell can "
+            "hold at most %(max)s. Shorten it and upload the file again."
+        ) % {"line": opened_at, "cell": column(index), "count": f"{length:,}", "max": f"{CELL_MAX:,}"}
 
     cell_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
     index = 0  # cell of the record
@@ -688,16 +752,16 @@ def _broken_quoting(text: str, start: int, line: int, delimiter: str, header: li
             quoted = False
             if position < end and text[position] not in (delimiter, "\r", "\n"):
                 if current == opened_at:
-                    return (
-                        f'Line {current}, {column(index)}: a quote (") inside a cell that starts with a quote '
+                    return _(
+                        'Line %(line)s, %(cell)s: a quote (") inside a cell that starts with a quote '
                         'must be written twice (""); as it is, it ends the cell early. Double the quotes '
                         "inside the cell, or remove the quotes around it, and upload the file again."
-                    )
-                return (
-                    f'Line {opened_at}: the quote (") that opens {column(index)} is not closed where the cell '
-                    f"ends, so the cell runs on until a quote on line {current}. Add the closing quote at the "
-                    "end of the cell (or remove the opening one) and upload the file again."
-                )
+                    ) % {"line": current, "cell": column(index)}
+                return _(
+                    'Line %(line)s: the quote (") that opens %(cell)s is not closed where the cell '
+                    "ends, so the cell runs on until a quote on line %(end)s. Add the closing quote "
+                    "at the end of the cell (or remove the opening one) and upload the file again."
+                ) % {"line": opened_at, "cell": column(index), "end": current}
             continue
         if length == 0 and text[position] == '"':
             quoted, position = True, position + 1
@@ -708,25 +772,37 @@ def _broken_quoting(text: str, start: int, line: int, delimiter: str, header: li
         if length > CELL_MAX:
             return too_long()
         if match is None or text[stop] != delimiter:
-            return f'Line {line}: the file cannot be read as CSV from this line on. Check the quotes (") on this line.'
+            return _(
+                'Line %(line)s: the file cannot be read as CSV from this line on. Check the quotes (") on this line.'
+            ) % {"line": line}
         index, length, opened_at, position = index + 1, 0, current, stop + 1
     if quoted:
         # Lines after the opening one that the cell would swallow (a final line break starts none).
         rest = current - opened_at - (1 if text.endswith(("\n", "\r")) else 0)
-        swallowed = (
-            f", so line {opened_at + 1} would be read into that cell"
-            if rest == 1
-            else f", so lines {opened_at + 1} to {opened_at + rest} would be read into that cell"
-            if rest > 1
-            else ""
-        )
-        return (
-            f'Line {opened_at}: the quote (") that opens {column(index)} is never closed{swallowed}. '
-            "Add the closing quote at the end of the cell (or remove the opening one) and upload the file again."
-        )
+        values = {"line": opened_at, "cell": column(index), "first": opened_at + 1, "last": opened_at + rest}
+        if rest == 1:
+            message = _(
+                'Line %(line)s: the quote (") that opens %(cell)s is never closed, so line %(first)s would be read '
+                "into that cell. Add the closing quote at the end of the cell (or remove the opening one) and "
+                "upload the file again."
+            )
+        elif rest > 1:
+            message = _(
+                'Line %(line)s: the quote (") that opens %(cell)s is never closed, so lines %(first)s to %(last)s '
+                "would be read into that cell. Add the closing quote at the end of the cell (or remove the "
+                "opening one) and upload the file again."
+            )
+        else:
+            message = _(
+                'Line %(line)s: the quote (") that opens %(cell)s is never closed. Add the closing quote at the '
+                "end of the cell (or remove the opening one) and upload the file again."
+            )
+        return message % values
     if length > CELL_MAX:
         return too_long()
-    return f'Line {line}: the file cannot be read as CSV from this line on. Check the quotes (") on this line.'
+    return _('Line %(line)s: the file cannot be read as CSV from this line on. Check the quotes (") on this line.') % {
+        "line": line
+    }
 
 
 def _is_email(value: str) -> bool:
@@ -741,20 +817,26 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
     """The model value for one non-empty cell, or ValueError with a message a person can act on."""
     if name in TEXT_LIMITS:
         if len(cell) > TEXT_LIMITS[name]:
-            raise ValueError(f"This is {len(cell):,} characters long; the limit is {TEXT_LIMITS[name]}.")
+            raise ValueError(
+                _("This is %(count)s characters long; the limit is %(max)s.")
+                % {"count": f"{len(cell):,}", "max": TEXT_LIMITS[name]}
+            )
         return cell
     if name == "manager_email":
         value = cell.lower()
         if len(value) > EMAIL_MAX or not _is_email(value):
-            raise ValueError(f"'{shown(cell)}' is not a valid email address.")
+            raise ValueError(_("'%(cell)s' is not a valid email address.") % {"cell": shown(cell)})
         if value == email:
-            raise ValueError("A person cannot be their own manager; leave the manager empty or fix the email.")
+            raise ValueError(_("A person cannot be their own manager; leave the manager empty or fix the email."))
         return value
     if name == "seniority":
         if not _WHOLE.match(cell) or not seniority_allowed(int(cell)):
             raise ValueError(
-                f"'{shown(cell)}' is not a seniority level; write a whole number from {min(SENIORITY_LEVELS)} "
-                f"(junior) to {max(SENIORITY_LEVELS)} (executive)."
+                _(
+                    "'%(cell)s' is not a seniority level; write a whole number from %(min)s "
+                    "(junior) to %(max)s (executive)."
+                )
+                % {"cell": shown(cell), "min": min(SENIORITY_LEVELS), "max": max(SENIORITY_LEVELS)}
             )
         return int(cell)
     if name == "timezone":
@@ -773,8 +855,8 @@ def _clean_field(name: str, cell: str, *, email: str, role: str, known_skills: M
     if name == "capacity":
         if not _WHOLE.match(cell) or not capacity_allowed(int(cell)):
             raise ValueError(
-                f"'{shown(cell)}' is not a capacity; write how many mentees, a whole number "
-                f"from {CAPACITY_MIN} to {CAPACITY_MAX}."
+                _("'%(cell)s' is not a capacity; write how many mentees, a whole number from %(min)s to %(max)s.")
+                % {"cell": shown(cell), "min": CAPACITY_MIN, "max": CAPACITY_MAX}
             )
         return int(cell)
     return cell  # goals, expertise: free text
@@ -876,18 +958,23 @@ class _UnknownZone:
     def __str__(self) -> str:
         cell = shown(self.cell)
         if _OFFSET.match(self.cell.strip().casefold()):
-            return (
-                f"'{cell}' is an offset from UTC, not a time zone: offsets change with daylight saving time. "
-                "Write the zone of the person's city, such as Europe/Berlin or America/New_York."
-            )
+            return _(
+                "'%(cell)s' is an offset from UTC, not a time zone: offsets change with daylight "
+                "saving time. Write the zone of the person's city, such as Europe/Berlin or "
+                "America/New_York."
+            ) % {"cell": cell}
         suggestions = zone_suggestions(self.cell)
         if suggestions:
-            names = suggestions[0] if len(suggestions) == 1 else ", ".join(suggestions[:-1]) + " or " + suggestions[-1]
-            return f"'{cell}' is not a time zone; did you mean {names}?"
-        return (
-            f"'{cell}' is not a time zone; write the zone of the person's city as Region/City, "
+            names = (
+                suggestions[0]
+                if len(suggestions) == 1
+                else _("%(first)s or %(second)s") % {"first": ", ".join(suggestions[:-1]), "second": suggestions[-1]}
+            )
+            return _("'%(cell)s' is not a time zone; did you mean %(names)s?") % {"cell": cell, "names": names}
+        return _(
+            "'%(cell)s' is not a time zone; write the zone of the person's city as Region/City, "
             "such as Europe/Berlin, America/New_York or Asia/Kolkata."
-        )
+        ) % {"cell": cell}
 
 
 # --- Times, days, answers --------------------------------------------------------------------
@@ -896,7 +983,10 @@ class _UnknownZone:
 def _clean_time(cell: str) -> dt.time:
     match = _TIME.match(cell)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"'{shown(cell)}' is not a time; write it as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30.")
+        raise ValueError(
+            _("'%(cell)s' is not a time; write it as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30.")
+            % {"cell": shown(cell)}
+        )
     return dt.time(int(match[1]), int(match[2]))
 
 
@@ -904,7 +994,8 @@ def _day(name: str, cell: str) -> int:
     day = WEEKDAYS.get(name.strip().casefold())
     if day is None:
         raise ValueError(
-            f"'{shown(name)}' in '{shown(cell)}' is not a weekday; write days like Mon-Fri or Mon,Tue,Thu."
+            _("'%(name)s' in '%(cell)s' is not a weekday; write days like Mon-Fri or Mon,Tue,Thu.")
+            % {"name": shown(name), "cell": shown(cell)}
         )
     return day
 
@@ -930,7 +1021,10 @@ def _clean_days(cell: str) -> list[int]:
 def _clean_answer(question: Question, cell: str) -> Any:
     if question.kind == "text":
         if len(cell) > ANSWER_MAX:
-            raise ValueError(f"This answer is {len(cell):,} characters long; the limit is {ANSWER_MAX}.")
+            raise ValueError(
+                _("This answer is %(count)s characters long; the limit is %(max)s.")
+                % {"count": f"{len(cell):,}", "max": ANSWER_MAX}
+            )
         return cell
     try:
         if question.kind == "single":
@@ -938,7 +1032,10 @@ def _clean_answer(question: Question, cell: str) -> Any:
         return choice_answers(question, split_list(cell))
     except NotAChoice as e:
         allowed = ", ".join(str(c) for c in question.choices)
-        raise ValueError(f"'{shown(e.value)}' is not one of the choices for this question: {allowed}.")
+        raise ValueError(
+            _("'%(answer)s' is not one of the choices for this question: %(choices)s.")
+            % {"answer": shown(e.value), "choices": allowed}
+        )
 
 
 # --- The template ------------------------------------------------------------------------------

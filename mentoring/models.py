@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.csv_import import report_problem_count
 from turazo.core.models import TenantModel
@@ -15,16 +16,16 @@ from turazo.core.models import TenantModel
 
 class Program(TenantModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ENROLLING = "enrolling", "Enrolling"
-        MATCHING = "matching", "Matching"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        ENROLLING = "enrolling", _("Enrolling")
+        MATCHING = "matching", _("Matching")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
 
     class MatchingMode(models.TextChoices):
-        ADMIN = "admin", "Admin matches"
-        MENTEE_CHOOSES = "mentee", "Mentees choose"
-        BOTH = "both", "Both"
+        ADMIN = "admin", _("Admin matches")
+        MENTEE_CHOOSES = "mentee", _("Mentees choose")
+        BOTH = "both", _("Both")
 
     # Allowed moves; program_transition() enforces them.
     TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -41,25 +42,25 @@ class Program(TenantModel):
     end_date = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     default_capacity = models.PositiveSmallIntegerField(
-        default=2, help_text="How many mentees a mentor takes unless their profile says otherwise."
+        default=2, help_text=_("How many mentees a mentor takes unless their profile says otherwise.")
     )
     session_length_minutes = models.PositiveSmallIntegerField(default=45)
-    cadence_days = models.PositiveSmallIntegerField(default=14, help_text="Target days between sessions.")
+    cadence_days = models.PositiveSmallIntegerField(default=14, help_text=_("Target days between sessions."))
     matching_mode = models.CharField(max_length=10, choices=MatchingMode.choices, default=MatchingMode.BOTH)
     weights = models.JSONField(default=dict, blank=True)
     rules = models.JSONField(default=dict, blank=True)
     max_pending_requests = models.PositiveSmallIntegerField(
-        default=3, help_text="How many mentors a mentee may have asked at the same time (1–10)."
+        default=3, help_text=_("How many mentors a mentee may have asked at the same time (1–10).")
     )
     request_reminder_days = models.PositiveSmallIntegerField(
-        default=3, help_text="Days without an answer after which the mentor is reminded once."
+        default=3, help_text=_("Days without an answer after which the mentor is reminded once.")
     )
     request_expiry_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Days without an answer after which a request expires and the mentee is told."
+        default=7, help_text=_("Days without an answer after which a request expires and the mentee is told.")
     )
     mentors_confirm_matches = models.BooleanField(
         default=False,
-        help_text="Published matches become offers each mentor accepts or declines, instead of starting at once.",
+        help_text=_("Published matches become offers each mentor accepts or declines, instead of starting at once."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,7 +100,7 @@ class Skill(TenantModel):
     """An organization's list of skill tags; people may also type new ones."""
 
     name = models.CharField(max_length=60)
-    slug = models.CharField(max_length=60, help_text="Case- and space-folded form used for matching.")
+    slug = models.CharField(max_length=60, help_text=_("Case- and space-folded form used for matching."))
 
     class Meta:
         ordering = ["name"]
@@ -113,17 +114,17 @@ class Question(TenantModel):
     """A program-specific question participants answer; matching may use it."""
 
     class Kind(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice"
-        TEXT = "text", "Short text"
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TEXT = "text", _("Short text")
 
     class Audience(models.TextChoices):
-        BOTH = "both", "Mentors and mentees"
-        MENTOR = "mentor", "Mentors"
-        MENTEE = "mentee", "Mentees"
+        BOTH = "both", _("Mentors and mentees")
+        MENTOR = "mentor", _("Mentors")
+        MENTEE = "mentee", _("Mentees")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
-    key = models.SlugField(max_length=40, help_text="Short identifier, also the CSV column q:<key>.")
+    key = models.SlugField(max_length=40, help_text=_("Short identifier, also the CSV column q:<key>."))
     label = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
     choices = models.JSONField(default=list, blank=True)
@@ -150,16 +151,16 @@ def effective_capacity(own: int | None, program_default: int) -> int:
 
 class Participant(TenantModel):
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
 
     class Status(models.TextChoices):
         """The record's own state. Pages, exports and the API show ``InvitationStatus``."""
 
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        DECLINED = "declined", "Declined"
-        REMOVED = "removed", "Removed"
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        REMOVED = "removed", _("Removed")
 
     class InvitationStatus(models.TextChoices):
         """Where a participant is between being added and taking part: the one status the
@@ -167,15 +168,15 @@ class Participant(TenantModel):
         the API all show. Derived, never stored: ``mentoring.selectors.invitation_status``
         computes it from the participant's status and their latest invitation."""
 
-        NOT_INVITED = "not_invited", "Not invited"
-        PENDING = "pending", "Pending"  # invitation created, email queued
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed to send"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
-        JOINED = "joined", "Joined"
-        DECLINED = "declined", "Declined"
-        REMOVED = "removed", "Removed"
+        NOT_INVITED = "not_invited", _("Not invited")
+        PENDING = "pending", _("Pending")  # invitation created, email queued
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed to send")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        JOINED = "joined", _("Joined")
+        DECLINED = "declined", _("Declined")
+        REMOVED = "removed", _("Removed")
 
     # Statuses in which an invitation is out and the person may still accept.
     WAITING = (InvitationStatus.PENDING, InvitationStatus.SENT)
@@ -191,20 +192,20 @@ class Participant(TenantModel):
     job_title = models.CharField(max_length=150, blank=True)
     department = models.CharField(max_length=100, blank=True)
     manager_email = models.EmailField(blank=True)
-    seniority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (junior) to 6 (executive).")
+    seniority = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("1 (junior) to 6 (executive)."))
     location = models.CharField(max_length=100, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
     languages = models.JSONField(default=list, blank=True)
     work_start = models.TimeField(null=True, blank=True)
     work_end = models.TimeField(null=True, blank=True)
-    work_days = models.JSONField(default=list, blank=True, help_text="Weekdays, Monday=0.")
+    work_days = models.JSONField(default=list, blank=True, help_text=_("Weekdays, Monday=0."))
     goals = models.TextField(blank=True)
     skills_wanted = models.JSONField(default=list, blank=True)
     expertise = models.TextField(blank=True)
     skills_offered = models.JSONField(default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
-    completeness = models.PositiveSmallIntegerField(default=0, help_text="Percent of the profile filled in.")
+    completeness = models.PositiveSmallIntegerField(default=0, help_text=_("Percent of the profile filled in."))
 
     class Meta:
         ordering = ["full_name", "email"]
@@ -249,13 +250,13 @@ class Invitation(TenantModel):
     """An emailed link that lets a participant join. Only the token's SHA-256 is stored."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"  # created, email queued
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed to send"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", _("Pending")  # created, email queued
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed to send")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     LIVE = (Status.PENDING, Status.SENT, Status.FAILED)
 
@@ -302,32 +303,32 @@ class ImportJob(TenantModel):
     status, so a job stuck in a status can be found by its age."""
 
     class Status(models.TextChoices):
-        CHECKING = "checking", "Checking"
-        PREVIEWED = "previewed", "Previewed"
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        CHECKING = "checking", _("Checking")
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="imports")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(max_length=255)
-    content = models.TextField(help_text="The decoded CSV, kept until the import is applied.")
+    content = models.TextField(help_text=_("The decoded CSV, kept until the import is applied."))
     content_sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     send_invitations = models.BooleanField(default=True)
     apply_when_valid = models.BooleanField(
-        default=False, help_text="Confirm as soon as the background check finds no problem (API uploads)."
+        default=False, help_text=_("Confirm as soon as the background check finds no problem (API uploads).")
     )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, blank=True, help_text="Preview: problems, columns, creates/updates.")
-    summary = models.JSONField(default=dict, blank=True, help_text="Outcome: created, updated, invited.")
+    report = models.JSONField(default=dict, blank=True, help_text=_("Preview: problems, columns, creates/updates."))
+    summary = models.JSONField(default=dict, blank=True, help_text=_("Outcome: created, updated, invited."))
     error = models.TextField(blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True, help_text="Confirmed (or retried) for the worker.")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text=_("Confirmed (or retried) for the worker."))
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Renewed by the worker while it applies the import (its lease)."
+        null=True, blank=True, help_text=_("Renewed by the worker while it applies the import (its lease).")
     )
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -362,20 +363,20 @@ class Mentorship(TenantModel):
     """A mentor and a mentee working together in a program."""
 
     class Source(models.TextChoices):
-        MATCHING = "matching", "Matching"
-        REQUEST = "request", "Mentee request"
-        ADMIN = "admin", "Added by an admin"
+        MATCHING = "matching", _("Matching")
+        REQUEST = "request", _("Mentee request")
+        ADMIN = "admin", _("Added by an admin")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
     mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
     mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
     source = models.CharField(max_length=10, choices=Source.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    score = models.FloatField(null=True, blank=True, help_text="Match score 0–100 when it came from matching.")
+    score = models.FloatField(null=True, blank=True, help_text=_("Match score 0–100 when it came from matching."))
     explanation = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -40,7 +40,7 @@ class ProfileForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Choose a level")] + list(SENIORITY_LEVELS.items()),
+        choices=[("", _("Choose a level"))] + list(SENIORITY_LEVELS.items()),
     )
     location = forms.CharField(
         label=_("Location"), required=False, max_length=TEXT_LIMITS["location"], help_text=_("City or office.")
@@ -227,7 +227,12 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["label", "kind", "choices", "audience", "required", "key"]
-        labels = {"label": "Question", "kind": "Kind of answer", "audience": "Who answers", "required": "Required"}
+        labels = {
+            "label": _("Question"),
+            "kind": _("Kind of answer"),
+            "audience": _("Who answers"),
+            "required": _("Required"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -256,4 +261,6 @@ class QuestionForm(forms.ModelForm):
 
 class SkillForm(forms.Form):
     # Not required here (the service says what is missing), but required for the person filling it in.
-    name = forms.CharField(label=_("Skill"), max_length=200, required=False, widget=forms.TextInput(attrs={"required": True}))
+    name = forms.CharField(
+        label=_("Skill"), max_length=200, required=False, widget=forms.TextInput(attrs={"required": True})
+    )

@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
+from django.utils import dates
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from mentoring.models import Participant, Question
 
@@ -57,12 +60,12 @@ TEXT_LIMITS = {
 }
 EMAIL_MAX = 254
 SENIORITY_LEVELS = {
-    1: "1 · Junior",
-    2: "2 · Intermediate",
-    3: "3 · Senior",
-    4: "4 · Lead / principal",
-    5: "5 · Manager / director",
-    6: "6 · Executive",
+    1: _("1 · Junior"),
+    2: _("2 · Intermediate"),
+    3: _("3 · Senior"),
+    4: _("4 · Lead / principal"),
+    5: _("5 · Manager / director"),
+    6: _("6 · Executive"),
 }
 CAPACITY_MIN = 1
 CAPACITY_MAX = 20
@@ -70,7 +73,7 @@ ANSWER_MAX = 500
 TAGS_MAX = 20
 TAG_LENGTH_MAX = 60
 LANGUAGE_LENGTH_MAX = 40
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = tuple(dates.WEEKDAYS[day] for day in range(7))  # Monday first, in the active language
 
 
 def capacity_allowed(value: int) -> bool:

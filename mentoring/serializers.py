@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Membership, Organization, User
@@ -64,39 +65,39 @@ class ProgramSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "default_capacity": {
                 "min_value": 1,
-                "error_messages": {"min_value": "A mentor takes at least one mentee."},
+                "error_messages": {"min_value": _("A mentor takes at least one mentee.")},
             },
             "session_length_minutes": {
                 "min_value": 15,
                 "max_value": 240,
                 "error_messages": {
-                    "min_value": "Sessions last between 15 and 240 minutes.",
-                    "max_value": "Sessions last between 15 and 240 minutes.",
+                    "min_value": _("Sessions last between 15 and 240 minutes."),
+                    "max_value": _("Sessions last between 15 and 240 minutes."),
                 },
             },
-            "cadence_days": {"min_value": 1, "error_messages": {"min_value": "The cadence is at least one day."}},
+            "cadence_days": {"min_value": 1, "error_messages": {"min_value": _("The cadence is at least one day.")}},
             "max_pending_requests": {
                 "min_value": 1,
                 "max_value": 10,
                 "help_text": "How many mentors a mentee may ask at the same time.",
                 "error_messages": {
-                    "min_value": "A mentee may ask between 1 and 10 mentors at a time.",
-                    "max_value": "A mentee may ask between 1 and 10 mentors at a time.",
+                    "min_value": _("A mentee may ask between 1 and 10 mentors at a time."),
+                    "max_value": _("A mentee may ask between 1 and 10 mentors at a time."),
                 },
             },
             "request_reminder_days": {
                 "min_value": 1,
                 "max_value": 29,
                 "help_text": "Days without an answer after which the mentor is reminded once.",
-                "error_messages": {"min_value": "Remind mentors after one day at the earliest."},
+                "error_messages": {"min_value": _("Remind mentors after one day at the earliest.")},
             },
             "request_expiry_days": {
                 "min_value": 1,
                 "max_value": 30,
                 "help_text": "Days without an answer after which a request expires (more than the reminder days).",
                 "error_messages": {
-                    "min_value": "Requests expire after 1 to 30 days.",
-                    "max_value": "Requests expire after 1 to 30 days.",
+                    "min_value": _("Requests expire after 1 to 30 days."),
+                    "max_value": _("Requests expire after 1 to 30 days."),
                 },
             },
             "mentors_confirm_matches": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -87,15 +88,17 @@ class InvitationViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         program = None
         if params.get("program"):
             if not params["program"].isdigit():
-                raise ValidationFailed("program must be a program id.", fields={"program": ["Enter a whole number."]})
+                raise ValidationFailed(
+                    _("program must be a program id."), fields={"program": [_("Enter a whole number.")]}
+                )
             program = Program.objects.for_organization(self.request.organization).filter(pk=params["program"]).first()
             if program is None:
-                raise NotFound("No such program in your organization.")
+                raise NotFound(_("No such program in your organization."))
         status_filter = params.get("status") or None
         if status_filter and status_filter not in services.EFFECTIVE_STATUSES:
             raise ValidationFailed(
-                f"Unknown status {status_filter!r}.",
-                fields={"status": [f"Choose one of: {', '.join(services.EFFECTIVE_STATUSES)}."]},
+                _("Unknown status %(status)s.") % {"status": repr(status_filter)},
+                fields={"status": [_("Choose one of: %(items)s.") % {"items": ", ".join(services.EFFECTIVE_STATUSES)}]},
             )
         return services.invitation_list(organization=self.request.organization, program=program, status=status_filter)
 

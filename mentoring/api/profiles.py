@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -174,7 +175,7 @@ class ProfileView(TenantViewSetMixin, generics.GenericAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         participant = self.get_object()
         if not isinstance(request.data, dict):
-            raise ValidationFailed("Send the profile as a JSON object of fields.")
+            raise ValidationFailed(_("Send the profile as a JSON object of fields."))
         participant = profile_services.participant_update_profile(
             participant=participant, actor=request.user, data=dict(request.data)
         )
@@ -218,8 +219,13 @@ class QuestionViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
         key = data.pop("key", question.key)
         if key != question.key:
             raise ValidationFailed(
-                "A question's key cannot change.",
-                fields={"key": [f"The key stays “{question.key}”: it names the stored answers and the CSV column."]},
+                _("A question's key cannot change."),
+                fields={
+                    "key": [
+                        _("The key stays “%(key)s”: it names the stored answers and the CSV column.")
+                        % {"key": question.key}
+                    ]
+                },
             )
         question_services.question_update(question=question, **data)
 

@@ -48,6 +48,8 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership, User
 from mentoring.csv_import import (
@@ -90,8 +92,12 @@ class ImportInvalid(ValidationFailed):
     def __init__(self, report: dict[str, Any]):
         count = report_problem_count(report)
         super().__init__(
-            f"The file has {count:,} problem{'s' if count != 1 else ''}; nothing was imported. "
-            "Fix them in the file and upload it again.",
+            ngettext(
+                "The file has %(count)s problem; nothing was imported. Fix them in the file and upload it again.",
+                "The file has %(count)s problems; nothing was imported. Fix them in the file and upload it again.",
+                count,
+            )
+            % {"count": f"{count:,}"},
             fields={"file": [p["message"] for p in report["problems"][:1]]},
         )
         self.report = report
@@ -278,7 +284,11 @@ def import_template(*, program: Program) -> str:
 
 def _require_admin(job: ImportJob, actor: User, action: str) -> None:
     if not Membership.objects.filter(user=actor, organization_id=job.organization_id, is_admin=True).exists():
-        raise PermissionDenied(f"Only HR admins of this organization can {action} an import.")
+        raise PermissionDenied(
+            _("Only HR admins of this organization can confirm an import.")
+            if action == "confirm"
+            else _("Only HR admins of this organization can retry an import.")
+        )
 
 
 def _enqueue(job: ImportJob) -> None:
@@ -287,7 +297,9 @@ def _enqueue(job: ImportJob) -> None:
     enqueue_on_commit(import_run, job.pk, dedupe_key=long_job_key(job))
 
 
-IMPORT_GONE = "This import was deleted meanwhile (with its program, or as an old preview); upload the file again."
+IMPORT_GONE = gettext_lazy(
+    "This import was deleted meanwhile (with its program, or as an old preview); upload the file again."
+)
 
 
 @transaction.atomic
@@ -300,11 +312,14 @@ def import_confirm(*, job: ImportJob, actor: User, send_invitations: bool = True
     _require_admin(job, actor, "confirm")
     current = lock_existing(ImportJob.objects.defer("content"), pk=job.pk, gone=IMPORT_GONE)
     if current.status == Status.CHECKING:
-        raise Conflict("The file is still being checked; confirm it once the preview is ready.")
+        raise Conflict(_("The file is still being checked; confirm it once the preview is ready."))
     if report_problem_count(current.report):
         raise ImportInvalid(current.report)
     if current.status != Status.PREVIEWED:
-        raise Conflict(f"This import was already confirmed (it is {current.get_status_display().lower()}).")
+        raise Conflict(
+            _("This import was already confirmed (it is %(status)s).")
+            % {"status": current.get_status_display().lower()}
+        )
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(
         status=Status.QUEUED, send_invitations=send_invitations, queued_at=now, updated_at=now
@@ -329,13 +344,20 @@ def import_retry(*, job: ImportJob, actor: User) -> ImportJob:
         return locked  # retried already: nothing more to queue
     if locked.status != Status.FAILED:
         raise Conflict(
-            f"Only a failed import can be retried; this one is {locked.get_status_display().lower()}.",
+            _("Only a failed import can be retried; this one is %(status)s.")
+            % {"status": locked.get_status_display().lower()},
             code="not_retryable",
         )
     if not locked.can_retry or not ImportJob.objects.filter(pk=job.pk).exclude(content="").exists():
         raise Conflict(
-            "This import cannot be retried: the file no longer fits the program "
-            f"({locked.problem_count:,} problem(s) listed). Fix the file and upload it again.",
+            ngettext(
+                "This import cannot be retried: the file no longer fits the program "
+                "(%(count)s problem listed). Fix the file and upload it again.",
+                "This import cannot be retried: the file no longer fits the program "
+                "(%(count)s problems listed). Fix the file and upload it again.",
+                locked.problem_count,
+            )
+            % {"count": f"{locked.problem_count:,}"},
             code="not_retryable",
         )
     now = timezone.now()
@@ -427,12 +449,12 @@ def import_apply(*, job_id: int, progress: Callable[[int], None] | None = None) 
     except _GivenUp:
         logger.warning("Import %s was given up on while it ran; its transaction was rolled back", job.pk)
     except ImportInvalid as e:
-        _fail(job, "The participants changed since the preview; nothing was imported.", report=e.report)
+        _fail(job, _("The participants changed since the preview; nothing was imported."), report=e.report)
     except ProgramClosed as e:
-        _fail(job, f"{e.message} Nothing was imported.")
+        _fail(job, _("%(message)s Nothing was imported.") % {"message": e.message})
     except Exception:
         logger.exception("Import %s failed", job.pk)
-        _fail(job, "The import failed unexpectedly; nothing was imported. Press Retry, or contact support.")
+        _fail(job, _("The import failed unexpectedly; nothing was imported. Press Retry, or contact support."))
     finally:
         writer.close()
     job.refresh_from_db()
@@ -575,20 +597,29 @@ def imports_purge_stale(*, now: datetime.datetime | None = None) -> int:
 
 
 def _abandoned_message(job: ImportJob) -> str:
-    where = (
-        f"while importing row {job.processed_rows:,} of {job.total_rows:,}"
-        if job.processed_rows
-        else f"before the first of {job.total_rows:,} rows was imported"
+    rows = {"row": f"{job.processed_rows:,}", "total": f"{job.total_rows:,}"}
+    if job.processed_rows:
+        return (
+            _(
+                "The background worker stopped while importing row %(row)s of %(total)s. Nothing was imported; press Retry."
+            )
+            % rows
+        )
+    return (
+        _(
+            "The background worker stopped before the first of %(total)s rows was imported. Nothing was imported; "
+            "press Retry."
+        )
+        % rows
     )
-    return f"The background worker stopped {where}. Nothing was imported; press Retry."
 
 
 def _unclaimed_message(job: ImportJob) -> str:
-    return (
-        f"No background worker started this import within {QUEUED_GIVE_UP.total_seconds() / 60:g} minutes, "
-        "so it was stopped; nothing was imported. "
-        "Check that the worker is running (an administrator can see it on /health/), then press Retry."
-    )
+    return _(
+        "No background worker started this import within %(minutes)s minutes, so it was "
+        "stopped; nothing was imported. Check that the worker is running (an administrator "
+        "can see it on /health/), then press Retry."
+    ) % {"minutes": f"{QUEUED_GIVE_UP.total_seconds() / 60:g}"}
 
 
 def imports_reap(*, now: datetime.datetime | None = None) -> Reaped:
@@ -607,11 +638,12 @@ def imports_reap(*, now: datetime.datetime | None = None) -> Reaped:
     return reaped
 
 
-UNCHECKED = (
-    f"No background worker checked this file within {QUEUED_GIVE_UP.total_seconds() / 60:g} minutes, so it was "
-    "stopped; nothing was imported. Check that the worker is running (an administrator can see it on /health/), "
-    "then upload the file again."
-)
+def _unchecked_message() -> str:
+    return _(
+        "No background worker checked this file within %(minutes)s minutes, so it was "
+        "stopped; nothing was imported. Check that the worker is running (an administrator "
+        "can see it on /health/), then upload the file again."
+    ) % {"minutes": f"{QUEUED_GIVE_UP.total_seconds() / 60:g}"}
 
 
 def _checks_reap(now: datetime.datetime, reaped: Reaped) -> None:
@@ -630,6 +662,6 @@ def _checks_reap(now: datetime.datetime, reaped: Reaped) -> None:
                 _enqueue_check(job)
                 reaped.redispatched.append(job.pk)
             elif ImportJob.objects.filter(pk=job.pk, status=Status.CHECKING).update(
-                status=Status.FAILED, error=UNCHECKED, content="", finished_at=now, updated_at=now
+                status=Status.FAILED, error=_unchecked_message(), content="", finished_at=now, updated_at=now
             ):
                 reaped.unclaimed.append(job.pk)

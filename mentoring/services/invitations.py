@@ -36,6 +36,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import membership_add
@@ -254,11 +257,11 @@ def invitation_expire_overdue() -> int:
 def _why_not_resendable(participant: Participant) -> str | None:
     name = participant.display_name
     if participant.status == Participant.Status.ACTIVE:
-        return f"{name} has already joined the program; there is nothing to resend."
+        return _("%(name)s has already joined the program; there is nothing to resend.") % {"name": name}
     if participant.status == Participant.Status.DECLINED:
-        return f"{name} declined the invitation. Add them again if they changed their mind."
+        return _("%(name)s declined the invitation. Add them again if they changed their mind.") % {"name": name}
     if participant.status == Participant.Status.REMOVED:
-        return f"{name} was removed from the program."
+        return _("%(name)s was removed from the program.") % {"name": name}
     return None
 
 
@@ -273,12 +276,14 @@ def invitation_resend(
             raise ValueError("Pass an invitation or a participant.")
         participant = invitation.participant
     participant = lock_existing(
-        Participant, pk=participant.pk, gone=f"{participant.display_name} was deleted from the program meanwhile."
+        Participant,
+        pk=participant.pk,
+        gone=_("%(name)s was deleted from the program meanwhile.") % {"name": participant.display_name},
     )
     program_writable(participant.program)
     reason = _why_not_resendable(participant)
     if reason is None and participant.invitations.filter(status=Status.ACCEPTED).exists():
-        reason = f"{participant.display_name} has already accepted an invitation."
+        reason = _("%(name)s has already accepted an invitation.") % {"name": participant.display_name}
     if reason:
         raise Conflict(reason, code="not_resendable")
     now = timezone.now()
@@ -361,11 +366,11 @@ def invitation_resend_bulk(
     return invitations
 
 
-_ANSWERED = {
-    Status.ACCEPTED: "was already accepted",
-    Status.DECLINED: "was declined",
-    Status.REVOKED: "was already revoked",
-    Status.EXPIRED: "has expired",
+_NOT_REVOCABLE = {
+    Status.ACCEPTED: gettext_lazy("This invitation was already accepted; there is nothing to revoke."),
+    Status.DECLINED: gettext_lazy("This invitation was declined; there is nothing to revoke."),
+    Status.REVOKED: gettext_lazy("This invitation was already revoked; there is nothing to revoke."),
+    Status.EXPIRED: gettext_lazy("This invitation has expired; there is nothing to revoke."),
 }
 
 
@@ -379,7 +384,8 @@ def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitati
     invitation.refresh_from_db()
     if not changed:
         raise Conflict(
-            f"This invitation {_ANSWERED.get(invitation.status, 'is no longer live')}; there is nothing to revoke.",
+            _NOT_REVOCABLE.get(invitation.status)
+            or _("This invitation is no longer live; there is nothing to revoke."),
             code="not_revocable",
         )
     return invitation
@@ -391,33 +397,40 @@ def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitati
 def invitation_lookup(*, token: str) -> Invitation:
     """The invitation a link's token belongs to, with what its page shows; NotFound otherwise."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise NotFound("This invitation link is not valid. Check that you copied the whole link from the email.")
+        raise NotFound(_("This invitation link is not valid. Check that you copied the whole link from the email."))
     invitation = (
         Invitation.objects.select_related("participant__program", "organization", "invited_by")
         .filter(token_hash=token_hash(token))
         .first()
     )
     if invitation is None:
-        raise NotFound("This invitation link is not valid. Check that you copied the whole link from the email.")
+        raise NotFound(_("This invitation link is not valid. Check that you copied the whole link from the email."))
     return invitation
 
 
 def invitation_closed_message(invitation: Invitation) -> str | None:
     """What already happened to an invitation that can no longer be answered, or None if it can."""
-    when = timezone.localtime(invitation.responded_at).strftime("%b %d, %Y") if invitation.responded_at else None
+    when = date_format(timezone.localtime(invitation.responded_at), "DATE_FORMAT") if invitation.responded_at else None
     status = invitation.effective_status
     if status == Status.ACCEPTED:
-        return f"This invitation was already accepted{f' on {when}' if when else ''}. Sign in to continue."
+        if when:
+            return _("This invitation was already accepted on %(date)s. Sign in to continue.") % {"date": when}
+        return _("This invitation was already accepted. Sign in to continue.")
     if status == Status.DECLINED:
-        return (
-            f"This invitation was declined{f' on {when}' if when else ''}. Ask your HR admin if you changed your mind."
-        )
+        if when:
+            return _("This invitation was declined on %(date)s. Ask your HR admin if you changed your mind.") % {
+                "date": when
+            }
+        return _("This invitation was declined. Ask your HR admin if you changed your mind.")
     if status == Status.REVOKED:
-        return "This invitation link is no longer valid: it was withdrawn or replaced by a newer one. Use the link in the latest email, or ask your HR admin."
+        return _(
+            "This invitation link is no longer valid: it was withdrawn or replaced by a newer "
+            "one. Use the link in the latest email, or ask your HR admin."
+        )
     if status == Status.EXPIRED:
-        return "This invitation has expired. Ask your HR admin to send you a new one."
+        return _("This invitation has expired. Ask your HR admin to send you a new one.")
     if invitation.participant.status == Participant.Status.REMOVED:
-        return "You are no longer part of this program. Ask your HR admin if this is a mistake."
+        return _("You are no longer part of this program. Ask your HR admin if this is a mistake.")
     return None
 
 
@@ -457,7 +470,7 @@ def _mark_email_verified(*, user: User, email: str) -> None:
         )
     elif not address.verified:
         address.verified = True
-        save_existing(address, update_fields=["verified"], gone="This email address was removed meanwhile.")
+        save_existing(address, update_fields=["verified"], gone=_("This email address was removed meanwhile."))
 
 
 @transaction.atomic
@@ -470,18 +483,22 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
     participant = invitation.participant
     if not invitation_email_matches(invitation=invitation, user=user):
         raise PermissionDenied(
-            f"This invitation is for {participant.email}, but you are signed in as {user.email}. "
-            "Sign out and open the link again, or ask your HR admin to invite this address.",
+            _(
+                "This invitation is for %(invited)s, but you are signed in as "
+                "%(you)s. Sign out and open the link again, or ask your HR admin to invite "
+                "this address."
+            )
+            % {"invited": participant.email, "you": user.email},
             code="wrong_account",
         )
     if participant.user_id and participant.user_id != user.pk:
-        raise Conflict("Another account has already joined the program with this invitation.", code="taken")
+        raise Conflict(_("Another account has already joined the program with this invitation."), code="taken")
     now = timezone.now()
     moved = Invitation.objects.filter(pk=invitation.pk, status__in=Invitation.LIVE, expires_at__gt=now).update(
         status=Status.ACCEPTED, responded_at=now, updated_at=now
     )
     if moved != 1:
-        raise Conflict("This invitation was already answered.", code="invitation_answered")
+        raise Conflict(_("This invitation was already answered."), code="invitation_answered")
     membership_add(user=user, organization=invitation.organization)
     Participant.objects.filter(pk=participant.pk).update(user=user, status=Participant.Status.ACTIVE, updated_at=now)
     _mark_email_verified(user=user, email=participant.email)
@@ -499,8 +516,11 @@ def invitation_decline(*, token: str, user: User | None = None) -> Invitation:
     participant = invitation.participant
     if user is not None and not invitation_email_matches(invitation=invitation, user=user):
         raise PermissionDenied(
-            f"This invitation is for {participant.email}, but you are signed in as {user.email}. "
-            "Sign out and open the link again to answer it.",
+            _(
+                "This invitation is for %(invited)s, but you are signed in as "
+                "%(you)s. Sign out and open the link again to answer it."
+            )
+            % {"invited": participant.email, "you": user.email},
             code="wrong_account",
         )
     now = timezone.now()
@@ -508,7 +528,7 @@ def invitation_decline(*, token: str, user: User | None = None) -> Invitation:
         status=Status.DECLINED, responded_at=now, updated_at=now
     )
     if moved != 1:
-        raise Conflict("This invitation was already answered.", code="invitation_answered")
+        raise Conflict(_("This invitation was already answered."), code="invitation_answered")
     Participant.objects.filter(pk=invitation.participant_id).update(status=Participant.Status.DECLINED, updated_at=now)
     invitation.status, invitation.responded_at = Status.DECLINED, now
     invitation.participant.status = Participant.Status.DECLINED
@@ -561,21 +581,23 @@ def invitation_accept_with_signup(*, token: str, full_name: str, password: str) 
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None and not _unclaimed(existing):
         raise Conflict(
-            f"An account for {email} already exists. Sign in to accept the invitation.", code="account_exists"
+            _("An account for %(email)s already exists. Sign in to accept the invitation.") % {"email": email},
+            code="account_exists",
         )
     user = existing or User(email=email)
     user.full_name = full_name.strip()
     try:
         validate_password(password, user)
     except ValidationError as e:
-        raise ValidationFailed("Choose a stronger password.", fields={"password1": list(e.messages)})
+        raise ValidationFailed(_("Choose a stronger password."), fields={"password1": list(e.messages)})
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
         raise Conflict(
-            f"An account for {email} already exists. Sign in to accept the invitation.", code="account_exists"
+            _("An account for %(email)s already exists. Sign in to accept the invitation.") % {"email": email},
+            code="account_exists",
         )
     if existing is not None:
         # Addresses someone else may have attached, unproven, go with the old password.

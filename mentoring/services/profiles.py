@@ -24,6 +24,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership, User
 from mentoring.models import Participant, Program, Question
@@ -65,7 +67,10 @@ def clean_timezone(value: str) -> str:
         return ""
     found = find_timezone(name)
     if found is None:
-        raise ValueError(f"“{name}” is not a time zone we know. Pick one from the list, for example Europe/Lisbon.")
+        raise ValueError(
+            _("“%(name)s” is not a time zone we know. Pick one from the list, for example Europe/Lisbon.")
+            % {"name": name}
+        )
     return found
 
 
@@ -73,7 +78,7 @@ def clean_timezone(value: str) -> str:
 
 
 # What the API answers for every id an outsider may not see (as for any other 404).
-NOT_FOUND = "Not found."
+NOT_FOUND = gettext_lazy("Not found.")
 
 
 def get_participant_for_profile(*, membership: Membership | None, pk: Any) -> Participant:
@@ -147,13 +152,21 @@ def _clean_tags(field: str, value: Any, known: Mapping[str, str], errors: _Error
     try:
         tags = normalize_tags(_as_list(value), known)
     except TypeError:
-        errors.add(field, "Give a list of skills, or one text separated by commas.")
+        errors.add(field, _("Give a list of skills, or one text separated by commas."))
         return []
     too_long = [t for t in tags if len(t) > TAG_LENGTH_MAX]
     if too_long:
-        errors.add(field, f"Keep each skill to {TAG_LENGTH_MAX} characters; shorten “{too_long[0][:30]}…”.")
+        errors.add(
+            field,
+            _("Keep each skill to %(max)s characters; shorten “%(skill)s…”.")
+            % {"max": TAG_LENGTH_MAX, "skill": too_long[0][:30]},
+        )
     if len(tags) > TAGS_MAX:
-        errors.add(field, f"List at most {TAGS_MAX} skills (you gave {len(tags)}); keep the ones that matter most.")
+        errors.add(
+            field,
+            _("List at most %(max)s skills (you gave %(count)s); keep the ones that matter most.")
+            % {"max": TAGS_MAX, "count": len(tags)},
+        )
     return tags
 
 
@@ -168,37 +181,48 @@ def clean_answers(
     errors = _Errors()
     merged = {k: list(v) for k, v in (current or {}).items()}
     if not isinstance(answers, Mapping):
-        errors.add("answers", "Send the answers as an object: {question key: answer}.")
+        errors.add("answers", _("Send the answers as an object: {question key: answer}."))
         return merged, errors.fields
     by_key = {q.key: q for q in questions}
     for key, raw in answers.items():
         field = f"answers.{key}"
         question = by_key.get(key)
         if question is None:
-            errors.add(field, f"This program has no question “{key}”.")
+            errors.add(field, _("This program has no question “%(key)s”.") % {"key": key})
             continue
         if not question.applies_to(role):
-            errors.add(field, f"This question is for {question.get_audience_display().lower()} only.")
+            errors.add(
+                field,
+                _("This question is for %(audience)s only.") % {"audience": question.get_audience_display().lower()},
+            )
             continue
         try:
             values = [v.strip() for v in ([raw] if isinstance(raw, str) else _as_list(raw)) if v.strip()]
         except TypeError:
-            errors.add(field, "Give the answer as text or a list of texts.")
+            errors.add(field, _("Give the answer as text or a list of texts."))
             continue
         if question.kind == Question.Kind.TEXT:
             text = " ".join(values)
             if len(text) > ANSWER_MAX:
-                errors.add(field, f"Keep the answer to {ANSWER_MAX} characters (it has {len(text)}).")
+                errors.add(
+                    field,
+                    _("Keep the answer to %(max)s characters (it has %(count)s).")
+                    % {"max": ANSWER_MAX, "count": len(text)},
+                )
                 continue
             values = [text] if text else []
         else:
             try:
                 values = choice_answers(question, values)
             except NotAChoice as e:
-                errors.add(field, f"“{e.value}” is not one of the choices: {', '.join(question.choices)}.")
+                errors.add(
+                    field,
+                    _("“%(answer)s” is not one of the choices: %(choices)s.")
+                    % {"answer": e.value, "choices": ", ".join(question.choices)},
+                )
                 continue
             if question.kind == Question.Kind.SINGLE and len(values) > 1:
-                errors.add(field, "Pick only one answer.")
+                errors.add(field, _("Pick only one answer."))
                 continue
         if values:
             merged[key] = values
@@ -212,7 +236,7 @@ def clean_answers(
             and not merged.get(question.key)
             and field not in errors.fields
         ):
-            errors.add(f"answers.{question.key}", "Please answer this question; it is required.")
+            errors.add(f"answers.{question.key}", _("Please answer this question; it is required."))
     return merged, errors.fields
 
 
@@ -240,9 +264,10 @@ def _clean(participant: Participant, data: Mapping[str, Any], questions: Sequenc
     if errors.fields:
         count = len(errors.fields)
         raise ValidationFailed(
-            f"Please correct {'this field' if count == 1 else f'these {count} fields'}: "
-            + ", ".join(errors.fields)
-            + ".",
+            ngettext(
+                "Please correct this field: %(fields)s.", "Please correct these %(count)s fields: %(fields)s.", count
+            )
+            % {"count": count, "fields": ", ".join(errors.fields)},
             fields=errors.fields,
         )
     return cleaned
@@ -252,12 +277,14 @@ def _check_allowed_fields(participant: Participant, data: Mapping[str, Any], err
     """Only profile fields, and only those of the participant's role."""
     role = participant.role
     for field in sorted(set(data) - PROFILE_FIELDS):
-        errors.add(field, "This field cannot be changed here.")
+        errors.add(field, _("This field cannot be changed here."))
     for field in sorted(set(data) & set(MENTOR_ONLY if role == Participant.Role.MENTEE else MENTEE_ONLY)):
-        other = "mentors" if role == Participant.Role.MENTEE else "mentees"
         if data[field] not in (None, "", []):
             errors.add(
-                field, f"Only {other} fill this in; you take part as a {participant.get_role_display().lower()}."
+                field,
+                _("Only mentors fill this in; you take part as a mentee.")
+                if role == Participant.Role.MENTEE
+                else _("Only mentees fill this in; you take part as a mentor."),
             )
 
 
@@ -267,13 +294,15 @@ def _clean_texts(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Erro
             continue
         value = data[field]
         if value is not None and not isinstance(value, str):
-            errors.add(field, "Give this as text.")
+            errors.add(field, _("Give this as text."))
             continue
         text = (value or "").strip()
         if len(text) > limit:
-            errors.add(field, f"Keep this to {limit} characters (it has {len(text)}).")
+            errors.add(
+                field, _("Keep this to %(limit)s characters (it has %(count)s).") % {"limit": limit, "count": len(text)}
+            )
         elif field == "full_name" and not text:
-            errors.add(field, "Tell us your name; mentors and mentees see it.")
+            errors.add(field, _("Tell us your name; mentors and mentees see it."))
         else:
             cleaned[field] = text
 
@@ -289,10 +318,12 @@ def _clean_manager_email(
         if email:
             validate_email(email)
     except ValidationError:
-        errors.add("manager_email", f"“{email}” is not an email address; use the form name@company.com.")
+        errors.add(
+            "manager_email", _("“%(email)s” is not an email address; use the form name@company.com.") % {"email": email}
+        )
     else:
         if email and email in own:
-            errors.add("manager_email", "This is your own email address; enter your manager's instead.")
+            errors.add("manager_email", _("This is your own email address; enter your manager's instead."))
         else:
             cleaned["manager_email"] = email
 
@@ -305,7 +336,7 @@ def _clean_seniority(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _
     except (TypeError, ValueError):
         level = 0
     if level is not None and not seniority_allowed(level):
-        errors.add("seniority", "Choose a seniority level from 1 (junior) to 6 (executive).")
+        errors.add("seniority", _("Choose a seniority level from 1 (junior) to 6 (executive)."))
     else:
         cleaned["seniority"] = level
 
@@ -320,10 +351,10 @@ def _clean_timezone_and_languages(data: Mapping[str, Any], cleaned: dict[str, An
         try:
             cleaned["languages"] = normalize_languages(_as_list(data["languages"]))
         except TypeError:
-            errors.add("languages", "Give a list of languages, or one text separated by commas.")
+            errors.add("languages", _("Give a list of languages, or one text separated by commas."))
         else:
             if any(len(lang) > LANGUAGE_LENGTH_MAX for lang in cleaned["languages"]):
-                errors.add("languages", "That doesn't look like a language name; separate languages with commas.")
+                errors.add("languages", _("That doesn't look like a language name; separate languages with commas."))
 
 
 def _clean_work_days(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _Errors) -> None:
@@ -334,7 +365,7 @@ def _clean_work_days(data: Mapping[str, Any], cleaned: dict[str, Any], errors: _
     except (TypeError, ValueError):
         days = [-1]
     if any(d not in range(7) for d in days):
-        errors.add("work_days", "Working days are numbers from 0 (Monday) to 6 (Sunday).")
+        errors.add("work_days", _("Working days are numbers from 0 (Monday) to 6 (Sunday)."))
     else:
         cleaned["work_days"] = days
 
@@ -355,13 +386,13 @@ def _clean_capacity(
     try:
         capacity = _as_optional_int(data["capacity"])
     except (TypeError, ValueError):
-        errors.add("capacity", "Enter the number of mentees you can take, e.g. 2.")
+        errors.add("capacity", _("Enter the number of mentees you can take, e.g. 2."))
         return
     if capacity is not None and not capacity_allowed(capacity):
         errors.add(
             "capacity",
-            f"Take between {CAPACITY_MIN} and {CAPACITY_MAX} mentees, or leave it empty for the program's default "
-            f"({participant.program.default_capacity}).",
+            _("Take between %(min)s and %(max)s mentees, or leave it empty for the program's default (%(default)s).")
+            % {"min": CAPACITY_MIN, "max": CAPACITY_MAX, "default": participant.program.default_capacity},
         )
     else:
         cleaned["capacity"] = capacity
@@ -376,7 +407,7 @@ def _clean_working_hours(
             try:
                 times[field] = _as_time(data[field])
             except (TypeError, ValueError):
-                errors.add(field, "Enter a time like 09:00.")
+                errors.add(field, _("Enter a time like 09:00."))
         else:
             times[field] = getattr(participant, field)
     if len(times) < 2 or not ({"work_start", "work_end", "works_overnight"} & set(data)):
@@ -388,23 +419,27 @@ def _clean_working_hours(
     overnight = bool(data.get("works_overnight", stored_overnight))
     if (start is None) != (end is None):
         missing = "work_end" if end is None else "work_start"
-        errors.add(missing, "Give both the start and the end of your working day, or neither.")
+        errors.add(missing, _("Give both the start and the end of your working day, or neither."))
         return
     if start is not None and end is not None:
         if start == end:
-            errors.add("work_end", "The working day ends when it starts; enter a later end time.")
+            errors.add("work_end", _("The working day ends when it starts; enter a later end time."))
             return
         if end < start and not overnight:
             errors.add(
                 "work_end",
-                f"The end ({end:%H:%M}) is before the start ({start:%H:%M}). If your working day crosses midnight, "
-                "tick “My working day crosses midnight”.",
+                _(
+                    "The end (%(end)s) is before the start (%(start)s). If your working day crosses "
+                    "midnight, tick “My working day crosses midnight”."
+                )
+                % {"end": f"{end:%H:%M}", "start": f"{start:%H:%M}"},
             )
             return
         if end > start and overnight and "works_overnight" in data:
             errors.add(
                 "works_overnight",
-                f"{start:%H:%M}–{end:%H:%M} does not cross midnight; untick this or correct the times.",
+                _("%(start)s–%(end)s does not cross midnight; untick this or correct the times.")
+                % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
             )
             return
     cleaned["work_start"], cleaned["work_end"] = start, end
@@ -431,9 +466,9 @@ def participant_update_profile(*, participant: Participant, actor: User, data: M
     """
     program_writable(participant.program)
     if not isinstance(data, Mapping):
-        raise ValidationFailed("Send the profile as an object of fields.")
+        raise ValidationFailed(_("Send the profile as an object of fields."))
     if not participant_can_edit_profile(participant=participant, user=actor):
-        raise PermissionDenied("Only the participant and HR admins can edit this profile.")
+        raise PermissionDenied(_("Only the participant and HR admins can edit this profile."))
     questions = _program_questions(participant.program)
     cleaned = _clean(participant, data, questions)
     with transaction.atomic():
@@ -443,7 +478,7 @@ def participant_update_profile(*, participant: Participant, actor: User, data: M
         save_existing(
             participant,
             update_fields=[*cleaned, "completeness", "updated_at"],
-            gone="This participant was deleted meanwhile; nothing was saved.",
+            gone=_("This participant was deleted meanwhile; nothing was saved."),
         )
     return participant
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import Participant, Program, Question
 from mentoring.services.profiles import program_recompute_completeness
@@ -22,11 +24,13 @@ KEY_MAX = 40
 LABEL_MAX = 200
 CHOICE_MAX = 100
 CHOICES_MAX = 30
-QUESTION_GONE = "This question was deleted meanwhile; reload the program's questions."
+QUESTION_GONE = gettext_lazy("This question was deleted meanwhile; reload the program's questions.")
 
 
 def _fail(fields: dict[str, list[str]]) -> ValidationFailed:
-    return ValidationFailed("Please correct the question: " + ", ".join(fields) + ".", fields=fields)
+    return ValidationFailed(
+        _("Please correct the question: %(fields)s.") % {"fields": ", ".join(fields)}, fields=fields
+    )
 
 
 def _clean(
@@ -42,19 +46,21 @@ def _clean(
     fields: dict[str, list[str]] = {}
     label = " ".join(str(label or "").split())
     if not label:
-        fields["label"] = ["Write the question people will see."]
+        fields["label"] = [_("Write the question people will see.")]
     elif len(label) > LABEL_MAX:
-        fields["label"] = [f"Keep the question to {LABEL_MAX} characters (it has {len(label)})."]
+        fields["label"] = [
+            _("Keep the question to %(max)s characters (it has %(count)s).") % {"max": LABEL_MAX, "count": len(label)}
+        ]
     if kind not in Question.Kind.values:
-        fields["kind"] = ["Choose single choice, multiple choice or short text."]
+        fields["kind"] = [_("Choose single choice, multiple choice or short text.")]
     if audience not in Question.Audience.values:
-        fields["audience"] = ["Choose who answers: mentors and mentees, mentors, or mentees."]
+        fields["audience"] = [_("Choose who answers: mentors and mentees, mentors, or mentees.")]
 
     cleaned_choices: list[str] = []
     if isinstance(choices, str):
         choices = [line for line in choices.splitlines()]
     if not isinstance(choices, list | tuple) or any(not isinstance(c, str) for c in choices):
-        fields["choices"] = ["Give the choices as a list of texts, one per line."]
+        fields["choices"] = [_("Give the choices as a list of texts, one per line.")]
     elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
         seen: set[str] = set()
         for choice in (" ".join(c.split()) for c in choices):
@@ -62,23 +68,28 @@ def _clean(
                 seen.add(choice.casefold())
                 cleaned_choices.append(choice)
         if len(cleaned_choices) < 2:
-            fields["choices"] = ["A choice question needs at least two different choices, one per line."]
+            fields["choices"] = [_("A choice question needs at least two different choices, one per line.")]
         elif len(cleaned_choices) > CHOICES_MAX:
-            fields["choices"] = [f"Offer at most {CHOICES_MAX} choices (there are {len(cleaned_choices)})."]
+            fields["choices"] = [
+                _("Offer at most %(max)s choices (there are %(count)s).")
+                % {"max": CHOICES_MAX, "count": len(cleaned_choices)}
+            ]
         elif any(len(c) > CHOICE_MAX for c in cleaned_choices):
-            fields["choices"] = [f"Keep each choice to {CHOICE_MAX} characters."]
+            fields["choices"] = [_("Keep each choice to %(max)s characters.") % {"max": CHOICE_MAX}]
 
     cleaned: dict[str, Any] = {"label": label, "kind": kind, "choices": cleaned_choices, "audience": audience}
     if key is not None or exclude_pk is None:
         slug = slugify(str(key or "") or label)[:KEY_MAX].strip("-")
         if not slug:
-            fields["key"] = ["Give the question a short key of letters, digits and dashes, e.g. preferred-format."]
+            fields["key"] = [_("Give the question a short key of letters, digits and dashes, e.g. preferred-format.")]
         else:
             clash = program.questions.filter(key=slug)
             if exclude_pk is not None:
                 clash = clash.exclude(pk=exclude_pk)
             if clash.exists():
-                fields["key"] = [f"This program already has a question with the key “{slug}”; choose another key."]
+                fields["key"] = [
+                    _("This program already has a question with the key “%(key)s”; choose another key.") % {"key": slug}
+                ]
         cleaned["key"] = slug
     if fields:
         raise _fail(fields)
@@ -118,7 +129,12 @@ def question_create(
             )
     except IntegrityError:  # a concurrent create took the key
         raise _fail(
-            {"key": [f"This program already has a question with the key “{cleaned['key']}”; choose another key."]}
+            {
+                "key": [
+                    _("This program already has a question with the key “%(key)s”; choose another key.")
+                    % {"key": cleaned["key"]}
+                ]
+            }
         )
     program_recompute_completeness(program=program)
     return question
@@ -216,8 +232,8 @@ def question_reorder(*, program: Program, order: Sequence[int]) -> list[Question
         ids = []
     if sorted(ids) != sorted(questions):
         raise ValidationFailed(
-            "List every question of the program exactly once, in the new order.",
-            fields={"order": [f"Expected the ids {sorted(questions)} in some order."]},
+            _("List every question of the program exactly once, in the new order."),
+            fields={"order": [_("Expected the ids %(ids)s in some order.") % {"ids": sorted(questions)}]},
         )
     ordered = [questions[pk] for pk in ids]
     _renumber(program, ordered)
@@ -228,7 +244,7 @@ def question_move(*, question: Question, direction: str) -> list[Question]:
     """Move a question one place up or down; at either end nothing changes."""
     program_writable(question.program)
     if direction not in ("up", "down"):
-        raise ValidationFailed("Move a question up or down.", fields={"direction": ["Use “up” or “down”."]})
+        raise ValidationFailed(_("Move a question up or down."), fields={"direction": [_("Use “up” or “down”.")]})
     ids = list(question.program.questions.values_list("pk", flat=True))
     index = ids.index(question.pk)
     other = index - 1 if direction == "up" else index + 1

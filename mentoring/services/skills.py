@@ -5,6 +5,8 @@ list only suggests, and gives a listed skill one spelling across the organizatio
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from mentoring.models import Participant, Skill
@@ -13,7 +15,7 @@ from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing
 
 NAME_MAX = 60
-SKILL_GONE = "This skill was deleted meanwhile; reload the skill list."
+SKILL_GONE = gettext_lazy("This skill was deleted meanwhile; reload the skill list.")
 
 
 def skill_map(*, organization: Organization) -> dict[str, str]:
@@ -24,19 +26,29 @@ def skill_map(*, organization: Organization) -> dict[str, str]:
 def _clean_name(name: str) -> tuple[str, str]:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise ValidationFailed("Give the skill a name.", fields={"name": ["Enter a skill name."]})
+        raise ValidationFailed(_("Give the skill a name."), fields={"name": [_("Enter a skill name.")]})
     if len(cleaned) > NAME_MAX:
         raise ValidationFailed(
-            "The skill name is too long.",
-            fields={"name": [f"Keep the skill name to {NAME_MAX} characters (it has {len(cleaned)})."]},
+            _("The skill name is too long."),
+            fields={
+                "name": [
+                    _("Keep the skill name to %(max)s characters (it has %(count)s).")
+                    % {"max": NAME_MAX, "count": len(cleaned)}
+                ]
+            },
         )
     return cleaned, skill_slug(cleaned)
 
 
 def _duplicate(existing: Skill) -> ValidationFailed:
     return ValidationFailed(
-        f"“{existing.name}” is already in the skill list.",
-        fields={"name": [f"“{existing.name}” is already in the list (skills match regardless of case and spacing)."]},
+        _("“%(skill)s” is already in the skill list.") % {"skill": existing.name},
+        fields={
+            "name": [
+                _("“%(skill)s” is already in the list (skills match regardless of case and spacing).")
+                % {"skill": existing.name}
+            ]
+        },
         code="duplicate",
     )
 

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.csv_import import human_size
@@ -19,16 +21,19 @@ from turazo.core.tenancy import get_for_org, tenant_view
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=f"UTF-8 encoded, at most {human_size(settings.CSV_IMPORT_MAX_BYTES)} and "
-        f"{settings.CSV_IMPORT_MAX_ROWS:,} rows.",
+        label=gettext_lazy("CSV file"),
+        help_text=format_lazy(
+            gettext_lazy("UTF-8 encoded, at most {size} and {rows} rows."),
+            size=human_size(settings.CSV_IMPORT_MAX_BYTES),
+            rows=f"{settings.CSV_IMPORT_MAX_ROWS:,}",
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
 
 class ImportConfirmForm(forms.Form):
     send_invitations = forms.BooleanField(
-        required=False, initial=True, label="Email an invitation to everyone who has not been invited yet"
+        required=False, initial=True, label=gettext_lazy("Email an invitation to everyone who has not been invited yet")
     )
 
 
@@ -116,5 +121,5 @@ def import_retry(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, "The import is queued again; it starts as soon as a background worker is free.")
+        messages.success(request, _("The import is queued again; it starts as soon as a background worker is free."))
     return redirect("import-detail", pk=job.program_id, job_id=job.pk)

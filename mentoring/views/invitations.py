@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +27,7 @@ from turazo.core.tenancy import get_for_org, tenant_exempt, tenant_view
 EXEMPT_REASON = "token-authorized invitation page"
 PER_PAGE = 100
 # The list leaves removed people out, so "Removed" is no filter here.
-STATUS_FILTERS = [("", "Any status")] + [
+STATUS_FILTERS = [("", gettext_lazy("Any status"))] + [
     (s.value, s.label) for s in Participant.InvitationStatus if s != Participant.InvitationStatus.REMOVED
 ]
 
@@ -34,17 +36,19 @@ STATUS_FILTERS = [("", "Any status")] + [
 
 
 class InvitationSignupForm(forms.Form):
-    email = forms.EmailField(disabled=True, help_text="The address your invitation was sent to.")
-    full_name = forms.CharField(max_length=150, label="Your name")
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    email = forms.EmailField(disabled=True, help_text=gettext_lazy("The address your invitation was sent to."))
+    full_name = forms.CharField(max_length=150, label=gettext_lazy("Your name"))
+    password1 = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
-        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "The two passwords differ. Type the same password twice.")
+            self.add_error("password2", _("The two passwords differ. Type the same password twice."))
         return data
 
 
@@ -78,7 +82,9 @@ def _joined(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     request.session[SESSION_KEY] = invitation.organization_id
     program = invitation.participant.program
     messages.success(
-        request, f"Welcome to {program.name}! Tell us a little about yourself so we can find the right match."
+        request,
+        _("Welcome to %(program)s! Tell us a little about yourself so we can find the right match.")
+        % {"program": program.name},
     )
     return redirect(_profile_url(invitation.participant))
 
@@ -103,9 +109,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         action = request.POST.get("action")
         if action == "decline":
             try:
-                invitation = services.invitation_decline(
-                    token=token, user=user if user.is_authenticated else None
-                )
+                invitation = services.invitation_decline(token=token, user=user if user.is_authenticated else None)
             except PermissionDenied as e:
                 status, error = 403, e.message
             except Conflict as e:
@@ -113,14 +117,16 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 return render(request, "mentoring/invitations/declined.html", {"invitation": invitation})
         elif action != "accept":
-            status, error = 400, "Choose Accept or Decline."
+            status, error = 400, _("Choose Accept or Decline.")
         elif not user.is_authenticated:
             if services.invitation_account_unclaimed(invitation=invitation):
                 return redirect("invitation-signup", token=token)
             if services.invitation_account_exists(invitation=invitation):
                 services.invitation_prove_mailbox(token=token)
                 messages.info(
-                    request, f"You already have an account as {invitation.participant.email}: sign in to accept."
+                    request,
+                    _("You already have an account as %(email)s: sign in to accept.")
+                    % {"email": invitation.participant.email},
                 )
                 here = reverse("invitation-detail", args=[token])
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
@@ -164,7 +170,10 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
     if services.invitation_account_exists(invitation=invitation) and not services.invitation_account_unclaimed(
         invitation=invitation
     ):
-        messages.info(request, f"You already have an account as {invitation.participant.email}: sign in to accept.")
+        messages.info(
+            request,
+            _("You already have an account as %(email)s: sign in to accept.") % {"email": invitation.participant.email},
+        )
         return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
 
     participant = invitation.participant
@@ -267,7 +276,7 @@ def _invitation_action(request: HttpRequest, pk: int, invitation_pk: int, act, s
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     return _invitation_action(
         request, pk, invitation_pk, services.invitation_resend,
-        "A new invitation is on its way to {email}. The previous link no longer works.",
+        _("A new invitation is on its way to {email}. The previous link no longer works."),
     )  # fmt: skip
 
 
@@ -276,7 +285,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     return _invitation_action(
         request, pk, invitation_pk, services.invitation_revoke,
-        "The invitation for {email} is revoked; its link no longer works.",
+        _("The invitation for {email} is revoked; its link no longer works."),
     )  # fmt: skip
 
 
@@ -301,7 +310,10 @@ def invitation_resend_all(request: HttpRequest, pk: int) -> HttpResponse:
     )
     n = len(invitations)
     if n:
-        messages.success(request, f"{n} invitation{'s are' if n != 1 else ' is'} on the way.")
+        messages.success(
+            request,
+            ngettext("%(count)s invitation is on the way.", "%(count)s invitations are on the way.", n) % {"count": n},
+        )
     else:
-        messages.info(request, "Nobody is waiting for an invitation: everyone has a working one or has answered.")
+        messages.info(request, _("Nobody is waiting for an invitation: everyone has a working one or has answered."))
     return redirect("invitation-list", pk=program.pk)

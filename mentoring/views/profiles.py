@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from mentoring.models import Participant
 from mentoring.profile_forms import ProfileForm
@@ -45,8 +46,11 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, e.message)
             return redirect("dashboard")
         if not form.errors:
-            who = "Your" if participant.user_id == request.user.pk else f"{participant.display_name}'s"
-            messages.success(request, f"{who} profile is saved. It is {participant.completeness}% complete.")
+            if participant.user_id == request.user.pk:
+                saved = _("Your profile is saved. It is %(percent)s%% complete.")
+            else:
+                saved = _("%(name)s's profile is saved. It is %(percent)s%% complete.")
+            messages.success(request, saved % {"name": participant.display_name, "percent": participant.completeness})
             return redirect("profile-edit", pk=participant.pk)
         status = 400
     return render(

@@ -37,7 +37,7 @@ CAST = {
     "Dan Declined": ("declined", ["declined"], "declined"),
     "Rex Removed": ("removed", ["sent"], "removed"),
 }
-LABELS = dict(Participant.InvitationStatus.choices)
+LABELS = {code: str(label) for code, label in Participant.InvitationStatus.choices}
 
 
 @pytest.fixture
