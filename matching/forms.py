@@ -5,31 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from matching import selectors
 from matching.models import MatchRun
 from mentoring.models import Program, Question
 
 HELP = {
-    "goals": "How much the mentee's goals and the mentor's expertise should use the same words "
-    "(e.g. “negotiation”, “hiring”).",
-    "skills": "How much it counts that the mentor offers the skills the mentee wants to learn.",
-    "hours": "How much shared working hours matter, across time zones and over the program's dates (daylight saving "
-    "included). Raise it when people are spread across the world.",
-    "languages": "How much it counts that both list a language they share. People with no language listed are "
-    "never excluded, but rank below those who share one.",
-    "seniority": "How much it counts that the mentor is senior to the mentee by the preferred number of levels below.",
-    "department": "How much the department rule below counts (for example, preferring someone from another team).",
+    "goals": _(
+        "How much the mentee's goals and the mentor's expertise should use the same words "
+        "(e.g. “negotiation”, “hiring”)."
+    ),
+    "skills": _("How much it counts that the mentor offers the skills the mentee wants to learn."),
+    "hours": _(
+        "How much shared working hours matter, across time zones and over the program's dates (daylight saving "
+        "included). Raise it when people are spread across the world."
+    ),
+    "languages": _(
+        "How much it counts that both list a language they share. People with no language listed are "
+        "never excluded, but rank below those who share one."
+    ),
+    "seniority": _(
+        "How much it counts that the mentor is senior to the mentee by the preferred number of levels below."
+    ),
+    "department": _("How much the department rule below counts (for example, preferring someone from another team)."),
 }
 LABELS = {
-    "goals": "Goals ↔ expertise",
-    "skills": "Skills wanted ↔ offered",
-    "hours": "Shared working hours",
-    "languages": "Shared language",
-    "seniority": "Seniority gap",
-    "department": "Department",
+    "goals": _("Goals ↔ expertise"),
+    "skills": _("Skills wanted ↔ offered"),
+    "hours": _("Shared working hours"),
+    "languages": _("Shared language"),
+    "seniority": _("Seniority gap"),
+    "department": _("Department"),
 }
-WEIGHT_HELP = " 0 ignores it; 10 is the most important."
+WEIGHT_HELP = _(" 0 ignores it; 10 is the most important.")
 
 
 def _weight_field(label: str, help_text: str) -> forms.FloatField:
@@ -37,7 +47,7 @@ def _weight_field(label: str, help_text: str) -> forms.FloatField:
         label=label,
         min_value=0,
         max_value=10,
-        help_text=help_text + WEIGHT_HELP,
+        help_text=format_lazy("{}{}", help_text, WEIGHT_HELP),
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "10"}),
     )
 
@@ -47,33 +57,37 @@ class MatchingSettingsForm(forms.Form):
     rule per program question, named ``q_<key>_weight`` / ``q_<key>_rule``."""
 
     min_score = forms.FloatField(
-        label="Minimum score",
+        label=_("Minimum score"),
         min_value=0,
         max_value=100,
-        help_text="Runs never propose a pair scoring below this (0–100); the mentee stays unmatched with the reason. "
-        "A pair you pin or swap to is kept even below it, marked as such.",
+        help_text=_(
+            "Runs never propose a pair scoring below this (0–100); the mentee stays unmatched with the reason. "
+            "A pair you pin or swap to is kept even below it, marked as such."
+        ),
         widget=forms.NumberInput(attrs={"step": "1"}),
     )
     min_shared_hours = forms.FloatField(
-        label="Minimum shared working hours per day",
+        label=_("Minimum shared working hours per day"),
         min_value=0,
         max_value=12,
-        help_text="0 makes shared hours a preference only; above 0 runs only propose pairs with at least that "
-        "overlap in every week of the program. A pair you pin or swap to is kept even below it, marked as such.",
+        help_text=_(
+            "0 makes shared hours a preference only; above 0 runs only propose pairs with at least that "
+            "overlap in every week of the program. A pair you pin or swap to is kept even below it, marked as such."
+        ),
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
     seniority_gap = forms.IntegerField(
-        label="Preferred seniority gap (levels)",
+        label=_("Preferred seniority gap (levels)"),
         min_value=0,
         max_value=5,
-        help_text="How many levels more senior the mentor should ideally be (1 = one level up).",
+        help_text=_("How many levels more senior the mentor should ideally be (1 = one level up)."),
     )
     department = forms.ChoiceField(
-        label="Department rule",
+        label=_("Department rule"),
         choices=[
-            ("different", "Prefer a mentor from a different department"),
-            ("same", "Prefer a mentor from the same department"),
-            ("ignore", "Ignore departments"),
+            ("different", _("Prefer a mentor from a different department")),
+            ("same", _("Prefer a mentor from the same department")),
+            ("ignore", _("Ignore departments")),
         ],
     )
 
@@ -91,11 +105,11 @@ class MatchingSettingsForm(forms.Form):
         self.fields = weight_fields | self.fields
         for q in self.questions:
             self.fields[f"q_{q.key}_weight"] = _weight_field(
-                f"“{q.label}”", "How much it counts that both answered this question alike (or differently, below)."
+                f"“{q.label}”", _("How much it counts that both answered this question alike (or differently, below).")
             )
             self.fields[f"q_{q.key}_rule"] = forms.ChoiceField(
-                label=f"“{q.label}”: prefer",
-                choices=[("same", "the same answer"), ("different", "different answers")],
+                label=_("“%(question)s”: prefer") % {"question": q.label},
+                choices=[("same", _("the same answer")), ("different", _("different answers"))],
             )
 
     @property
@@ -122,29 +136,31 @@ class MatchingSettingsForm(forms.Form):
 
 class RunForm(forms.Form):
     algorithm = forms.ChoiceField(
-        label="Algorithm",
+        label=_("Algorithm"),
         choices=MatchRun.Algorithm.choices,
         initial=MatchRun.Algorithm.OPTIMAL,
         widget=forms.RadioSelect,
-        help_text="Optimal matches as many mentees as possible with the highest total score. Stable makes sure "
-        "no mentee and mentor would both rather be with each other than with whom they got.",
+        help_text=_(
+            "Optimal matches as many mentees as possible with the highest total score. Stable makes sure "
+            "no mentee and mentor would both rather be with each other than with whom they got."
+        ),
     )
 
 
 class ProposalFilterForm(forms.Form):
-    q = forms.CharField(label="Search by name or email", required=False)
-    min_score = forms.FloatField(label="Minimum score", required=False, min_value=0, max_value=100)
+    q = forms.CharField(label=_("Search by name or email"), required=False)
+    min_score = forms.FloatField(label=_("Minimum score"), required=False, min_value=0, max_value=100)
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
         choices=[
-            ("-score", "Score, highest first"),
-            ("score", "Score, lowest first"),
-            ("mentee", "Mentee name"),
-            ("mentor", "Mentor name"),
+            ("-score", _("Score, highest first")),
+            ("score", _("Score, lowest first")),
+            ("mentee", _("Mentee name")),
+            ("mentor", _("Mentor name")),
         ],
     )
 
 
 class SwapForm(forms.Form):
-    mentor = forms.IntegerField(label="New mentor", widget=forms.HiddenInput)
+    mentor = forms.IntegerField(label=_("New mentor"), widget=forms.HiddenInput)

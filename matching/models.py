@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from turazo.core.models import TenantModel
 
@@ -12,29 +13,29 @@ class MatchRun(TenantModel):
     """One execution of the matching engine over a program, with the settings it used."""
 
     class Algorithm(models.TextChoices):
-        OPTIMAL = "optimal", "Optimal (highest total score)"
-        STABLE = "stable", "Stable (nobody would rather swap)"
+        OPTIMAL = "optimal", _("Optimal (highest total score)")
+        STABLE = "stable", _("Stable (nobody would rather swap)")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Stage(models.TextChoices):
-        QUEUED = "", "Waiting for a worker"
-        LOADING = "loading", "Loading participants"
-        SCORING = "scoring", "Scoring pairs"
-        ASSIGNING = "assigning", "Assigning mentors"
-        SAVING = "saving", "Saving proposals"
+        QUEUED = "", _("Waiting for a worker")
+        LOADING = "loading", _("Loading participants")
+        SCORING = "scoring", _("Scoring pairs")
+        ASSIGNING = "assigning", _("Assigning mentors")
+        SAVING = "saving", _("Saving proposals")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="match_runs")
     algorithm = models.CharField(max_length=10, choices=Algorithm.choices, default=Algorithm.OPTIMAL)
-    weights = models.JSONField(default=dict, blank=True, help_text="Snapshot of the program's weights.")
-    rules = models.JSONField(default=dict, blank=True, help_text="Snapshot of the program's rules.")
+    weights = models.JSONField(default=dict, blank=True, help_text=_("Snapshot of the program's weights."))
+    rules = models.JSONField(default=dict, blank=True, help_text=_("Snapshot of the program's rules."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.QUEUED, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -45,10 +46,10 @@ class MatchRun(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    queued_at = models.DateTimeField(null=True, blank=True, help_text="Queued (or retried) for the worker.")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text=_("Queued (or retried) for the worker."))
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Renewed by the worker while the run executes (its lease)."
+        null=True, blank=True, help_text=_("Renewed by the worker while the run executes (its lease).")
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -131,8 +132,8 @@ class PairRule(TenantModel):
     """An admin's decision about one pair, honoured by every later run of the program."""
 
     class Kind(models.TextChoices):
-        PIN = "pin", "Pinned"
-        FORBID = "forbid", "Forbidden"
+        PIN = "pin", _("Pinned")
+        FORBID = "forbid", _("Forbidden")
 
     program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="pair_rules")
     mentee = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="+")
@@ -186,16 +187,16 @@ class MentorshipRequest(TenantModel):
     ``closed_note`` says why when the change was automatic."""
 
     class Kind(models.TextChoices):
-        REQUEST = "request", "Mentee request"
-        OFFER = "offer", "Match offer"
+        REQUEST = "request", _("Mentee request")
+        OFFER = "offer", _("Match offer")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CANCELLED = "cancelled", _("Cancelled")
 
     MESSAGE_MAX = 1000
     REASON_MAX = 300
@@ -205,22 +206,24 @@ class MentorshipRequest(TenantModel):
     mentor = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="requests_received")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REQUEST)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    message = models.TextField(blank=True, max_length=MESSAGE_MAX, help_text="The mentee's note to the mentor.")
-    score = models.FloatField(null=True, blank=True, help_text="Match score 0–100 when the request was made.")
-    explanation = models.TextField(blank=True, help_text="Why they fit, as suggestions and proposals say it.")
+    message = models.TextField(blank=True, max_length=MESSAGE_MAX, help_text=_("The mentee's note to the mentor."))
+    score = models.FloatField(null=True, blank=True, help_text=_("Match score 0–100 when the request was made."))
+    explanation = models.TextField(blank=True, help_text=_("Why they fit, as suggestions and proposals say it."))
     proposal = models.ForeignKey(
         MatchProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="offers",
-        help_text="The published proposal an offer comes from.",
+        help_text=_("The published proposal an offer comes from."),
     )  # fmt: skip
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     expires_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True, help_text="When it stopped being pending.")
+    answered_at = models.DateTimeField(null=True, blank=True, help_text=_("When it stopped being pending."))
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decline_reason = models.CharField(max_length=REASON_MAX, blank=True)
-    closed_note = models.CharField(max_length=REASON_MAX, blank=True, help_text="Why it closed by itself.")
+    closed_note = models.CharField(max_length=REASON_MAX, blank=True, help_text=_("Why it closed by itself."))
     mentorship = models.ForeignKey(
         "mentoring.Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,6 +6,7 @@ request or the people moved on (already answered, no free place, limit reached).
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -100,7 +101,10 @@ class MentorshipRequestViewSet(
             .first()
         )
         if mentee is None:
-            raise PermissionDenied(f"You are not a mentee of {program.name}, so you cannot ask for a mentor there.")
+            raise PermissionDenied(
+                _("You are not a mentee of %(program)s, so you cannot ask for a mentor there.")
+                % {"program": program.name}
+            )
         req = services.request_create(
             mentee=mentee,
             mentor_id=body.validated_data["mentor"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matching.models import MentorshipRequest
 from matching.request_emails import ACCEPT, DECLINE
@@ -19,14 +20,14 @@ from turazo.core.models import ActionLink
 
 
 class _RequestLink(ActionHandler):
-    closed_title = "This request is no longer open"
+    closed_title = gettext_lazy("This request is no longer open")
 
     def get_target_queryset(self):
         return MentorshipRequest.objects.select_related("program", "organization", "mentee", "mentor", "answered_by")
 
     def closed_message(self, link: ActionLink, req: MentorshipRequest) -> str | None:
         if req.mentor.user_id != link.recipient_id:
-            return "This link is not valid for this request any more."
+            return _("This link is not valid for this request any more.")
         if req.status != MentorshipRequest.Status.PENDING:
             return request_closed_sentence(req, viewer=link.recipient)
         return None

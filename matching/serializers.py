@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from matching.models import MatchProposal, MatchRun, Suggestion, UnmatchedMentee
@@ -82,7 +83,10 @@ class MatchingSettingsSerializer(serializers.Serializer):
         child=serializers.FloatField(
             min_value=0,
             max_value=10,
-            error_messages={"min_value": "Use a weight from 0 to 10.", "max_value": "Use a weight from 0 to 10."},
+            error_messages={
+                "min_value": gettext_lazy("Use a weight from 0 to 10."),
+                "max_value": gettext_lazy("Use a weight from 0 to 10."),
+            },
         ),
         help_text="0–10 per component: goals, skills, hours, languages, seniority, department, and "
         "q:<question key> (a question without a weight counts 0).",

@@ -60,7 +60,7 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             apply_service_errors(form, e, field_for=_form_field)
         else:
-            messages.success(request, "Matching settings saved. The next run uses them.")
+            messages.success(request, _("Matching settings saved. The next run uses them."))
             return redirect("matching-settings", pk=program.pk)
     runs = selectors.match_runs_for_program(program)[:10]
     context = {
@@ -88,7 +88,7 @@ def matchrun_list(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return redirect("matchrun-detail", run_id=run.pk)
         else:
-            messages.error(request, "Choose an algorithm: optimal or stable.")
+            messages.error(request, _("Choose an algorithm: optimal or stable."))
         return redirect("matching-settings", pk=program.pk)
     runs = selectors.match_runs_for_program(program)
     return render(request, "matching/run_list.html", {"program": program, "runs": runs})
@@ -145,7 +145,7 @@ def matchrun_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.info(request, "Cancelling: the run stops at its next checkpoint and saves nothing.")
+        messages.info(request, _("Cancelling: the run stops at its next checkpoint and saves nothing."))
     return redirect("matchrun-detail", run_id=run.pk)
 
 
@@ -158,7 +158,7 @@ def matchrun_retry(request: HttpRequest, run_id: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, "The run is queued again; it starts as soon as a background worker is free.")
+        messages.success(request, _("The run is queued again; it starts as soon as a background worker is free."))
     return redirect("matchrun-detail", run_id=run.pk)
 
 
@@ -173,8 +173,11 @@ def matchrun_rerun(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect("matchrun-detail", run_id=run.pk)
     messages.info(
         request,
-        f"Re-running with the same settings as run #{run.pk}; pinned and swapped pairs are kept, "
-        "forbidden pairs avoided, everyone else is matched again.",
+        _(
+            "Re-running with the same settings as run #%(run)s; pinned and swapped pairs are "
+            "kept, forbidden pairs avoided, everyone else is matched again."
+        )
+        % {"run": run.pk},
     )
     return redirect("matchrun-detail", run_id=new.pk)
 
@@ -204,7 +207,8 @@ def proposal_pin(request: HttpRequest, run_id: int, proposal_id: int) -> HttpRes
             services.proposal_pin(proposal=proposal, actor=request.user)
             messages.success(
                 request,
-                f"Pinned {proposal.mentee.display_name} → {proposal.mentor.display_name}: re-runs keep this pair.",
+                _("Pinned %(mentee)s → %(mentor)s: re-runs keep this pair.")
+                % {"mentee": proposal.mentee.display_name, "mentor": proposal.mentor.display_name},
             )
     except DomainError as e:
         messages.error(request, e.message)
@@ -222,8 +226,8 @@ def proposal_forbid(request: HttpRequest, run_id: int, proposal_id: int) -> Http
     else:
         messages.success(
             request,
-            f"Forbidden {proposal.mentee.display_name} → {proposal.mentor.display_name}: "
-            "no run will pair them again. Re-run to find another mentor.",
+            _("Forbidden %(mentee)s → %(mentor)s: no run will pair them again. Re-run to find another mentor.")
+            % {"mentee": proposal.mentee.display_name, "mentor": proposal.mentor.display_name},
         )
     return _back(request, proposal.run)
 
@@ -235,7 +239,7 @@ def proposal_swap(request: HttpRequest, run_id: int, proposal_id: int) -> HttpRe
     if request.method == "POST":
         form = SwapForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose one of the listed mentors.")
+            messages.error(request, _("Choose one of the listed mentors."))
             return _back(request, proposal.run)
         old = proposal.mentor.display_name
         try:
@@ -246,9 +250,16 @@ def proposal_swap(request: HttpRequest, run_id: int, proposal_id: int) -> HttpRe
             proposal.refresh_from_db()
             messages.success(
                 request,
-                f"{proposal.mentee.display_name} now has {proposal.mentor.display_name} (was {old}), "
-                f"score {proposal.score:g}. The pair is pinned, so re-runs keep it; unpin it to let matching "
-                "choose again.",
+                _(
+                    "%(mentee)s now has %(mentor)s (was %(old)s), score %(score)s. The pair is pinned, so "
+                    "re-runs keep it; unpin it to let matching choose again."
+                )
+                % {
+                    "mentee": proposal.mentee.display_name,
+                    "mentor": proposal.mentor.display_name,
+                    "old": old,
+                    "score": f"{proposal.score:g}",
+                },
             )
         return _back(request, proposal.run)
     error = ""
@@ -290,11 +301,11 @@ def pair_rule_delete(request: HttpRequest, pk: int, rule_id: int) -> HttpRespons
 def matchrun_compare(request: HttpRequest) -> HttpResponse:
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     if not (a_id.isdigit() and b_id.isdigit()):
-        messages.error(request, "Choose two runs to compare.")
+        messages.error(request, _("Choose two runs to compare."))
         return redirect("dashboard")
     a, b = _run(request, int(a_id)), _run(request, int(b_id))
     if a.program_id != b.program_id:
-        messages.error(request, "Only runs of the same program can be compared.")
+        messages.error(request, _("Only runs of the same program can be compared."))
         return redirect("matchrun-detail", run_id=a.pk)
     comparison = selectors.match_runs_compare(a, b)
     return render(request, "matching/compare.html", {"c": comparison, "program": a.program})
@@ -309,7 +320,5 @@ def my_suggestions(request: HttpRequest) -> HttpResponse:
     participations = list(selectors.mentee_participations(request.user, request.organization))
     mentors = selectors.active_mentorships_by_mentee(participations)
     states = request_states(participations)
-    sections = [
-        (p, mentors.get(p.pk), list(selectors.suggestions_for_mentee(p)), states[p.pk]) for p in participations
-    ]
+    sections = [(p, mentors.get(p.pk), list(selectors.suggestions_for_mentee(p)), states[p.pk]) for p in participations]
     return render(request, "matching/my_suggestions.html", {"sections": sections, "next": request.get_full_path()})

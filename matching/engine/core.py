@@ -13,6 +13,7 @@ from . import assign
 from .explain import unmatched_reasons
 from .scoring import Scorer
 from .stable import deferred_acceptance
+from .translation import _
 from .types import (
     Algorithm,
     InvalidInput,
@@ -79,30 +80,35 @@ def _pins(scorer: Scorer) -> list[tuple[int, int]]:
         if j is None:
             raise InvalidInput(f"pinned pair ({me_id}, {mo_id}): unknown mentor id {mo_id}")
         me, mo = scorer.mentees[i], scorer.mentors[j]
-        label = f"pinned pair {me.email} -> {mo.email}"
+        pair = {"mentee": me.email, "mentor": mo.email}
         if me_id in seen:
             other = scorer.mentors[seen[me_id]].email
-            raise InvalidInput(f"{me.email} is pinned twice (to {other} and {mo.email})")
-        lang, not_excl, _ = scorer.hard_ok(i)
+            raise InvalidInput(_("%(mentee)s is pinned twice (to %(other)s and %(mentor)s)") % {**pair, "other": other})
+        lang, not_excl, _hours = scorer.hard_ok(i)
         if not lang[j]:
-            raise InvalidInput(f"{label} breaks a hard rule: no shared language")
+            raise InvalidInput(_("pinned pair %(mentee)s -> %(mentor)s breaks a hard rule: no shared language") % pair)
         if not not_excl[j]:
             why = scorer.excl_reason.get((i, j), "forbidden")
-            text = {"manager": "the mentor is the mentee's manager", "self": "same person"}.get(
-                why, "the pair is forbidden"
+            text = {"manager": _("the mentor is the mentee's manager"), "self": _("same person")}.get(
+                why, _("the pair is forbidden")
             )
-            raise InvalidInput(f"{label} breaks a hard rule: {text}")
+            raise InvalidInput(
+                _("pinned pair %(mentee)s -> %(mentor)s breaks a hard rule: %(rule)s") % {**pair, "rule": text}
+            )
         seen[me_id] = j
         load[j] = load.get(j, 0) + 1
         if load[j] > scorer.capacity[j]:
-            raise InvalidInput(f"{mo.email} has {load[j]} pinned mentees but capacity {int(scorer.capacity[j])}")
+            raise InvalidInput(
+                _("%(mentor)s has %(count)s pinned mentees but capacity %(capacity)s")
+                % {"mentor": mo.email, "count": load[j], "capacity": int(scorer.capacity[j])}
+            )
         out.append((i, j))
     return out
 
 
 def _proposals(scorer: Scorer, ii: np.ndarray, jj: np.ndarray, centi: np.ndarray, pinned: bool) -> list[Proposal]:
     info = scorer.pair_info(ii, jj)
-    for c, (_, det) in zip(centi.tolist(), info, strict=True):
+    for c, (_pair, det) in zip(centi.tolist(), info, strict=True):
         if 0 <= c < scorer.min_centi:  # only pins and threshold-free look-ups get here
             det["below_min_score"] = float(scorer.rules.min_score)
     return [
@@ -209,7 +215,7 @@ def _prepare(inp: MatchInput) -> _Problem:
     pins = _pins(scorer)
     pinned_rows = {i for i, _ in pins}
     residual = scorer.capacity.copy()
-    for _, j in pins:
+    for _row, j in pins:
         residual[j] -= 1
     rows = np.array([i for i in range(scorer.n) if i not in pinned_rows], dtype=np.int64)
     cols = np.flatnonzero(residual > 0).astype(np.int64)

@@ -7,9 +7,14 @@ from typing import Any
 import numpy as np
 
 from .scoring import Scorer
+from .translation import _, gettext_noop, ngettext
 from .types import Proposal, Unmatched
 
-_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_WORDS = [
+    gettext_noop("zero"), gettext_noop("one"), gettext_noop("two"), gettext_noop("three"), gettext_noop("four"),
+    gettext_noop("five"), gettext_noop("six"), gettext_noop("seven"), gettext_noop("eight"), gettext_noop("nine"),
+    gettext_noop("ten"),
+]  # fmt: skip
 
 
 def fmt_num(x: float) -> str:
@@ -18,29 +23,41 @@ def fmt_num(x: float) -> str:
 
 
 def _count_word(n: int) -> str:
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+    return _(_WORDS[n]) if 0 <= n < len(_WORDS) else str(n)
 
 
 # What each side has not filled in yet (``details["missing"]``), per field:
 # (mentee only, mentor only, both). Field order is the order in the sentence.
 _MISSING: dict[str, tuple[str, str, str]] = {
-    "goals": ("no goals written yet", "no expertise written yet", "no goals or expertise written yet"),
-    "skills": ("no wanted skills listed yet", "no offered skills listed yet", "no skills listed yet"),
-    "languages": ("mentee lists no languages yet", "mentor lists no languages yet", "no languages listed yet"),
+    "goals": (
+        gettext_noop("no goals written yet"),
+        gettext_noop("no expertise written yet"),
+        gettext_noop("no goals or expertise written yet"),
+    ),
+    "skills": (
+        gettext_noop("no wanted skills listed yet"),
+        gettext_noop("no offered skills listed yet"),
+        gettext_noop("no skills listed yet"),
+    ),
+    "languages": (
+        gettext_noop("mentee lists no languages yet"),
+        gettext_noop("mentor lists no languages yet"),
+        gettext_noop("no languages listed yet"),
+    ),
     "hours": (
-        "mentee's working hours not given yet",
-        "mentor's working hours not given yet",
-        "working hours not given yet",
+        gettext_noop("mentee's working hours not given yet"),
+        gettext_noop("mentor's working hours not given yet"),
+        gettext_noop("working hours not given yet"),
     ),
     "seniority": (
-        "mentee's seniority level not given yet",
-        "mentor's seniority level not given yet",
-        "seniority levels not given yet",
+        gettext_noop("mentee's seniority level not given yet"),
+        gettext_noop("mentor's seniority level not given yet"),
+        gettext_noop("seniority levels not given yet"),
     ),
     "department": (
-        "mentee's department not given yet",
-        "mentor's department not given yet",
-        "departments not given yet",
+        gettext_noop("mentee's department not given yet"),
+        gettext_noop("mentor's department not given yet"),
+        gettext_noop("departments not given yet"),
     ),
 }
 _FIELD_OF = {"expertise": "goals"}  # the mentor's side of the goals component
@@ -52,22 +69,20 @@ def missing_phrases(missing: list[str]) -> list[str]:
     ``["no goals or expertise written yet", "mentor has not answered “format” yet"]``."""
     sides: dict[str, set[str]] = {}
     for item in missing:
-        side, _, what = item.partition(":")
+        side, _sep, what = item.partition(":")
         sides.setdefault(_FIELD_OF.get(what, what), set()).add(side)
     out: list[str] = []
     for field, who in sorted(sides.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0])):
         k = 2 if len(who) == 2 else (0 if "mentee" in who else 1)
         if field in _MISSING:
-            out.append(_MISSING[field][k])
+            out.append(_(_MISSING[field][k]))
         elif field.startswith("q:"):
-            key = field[2:]
-            out.append(
-                (
-                    f"mentee has not answered “{key}” yet",
-                    f"mentor has not answered “{key}” yet",
-                    f"“{key}” not answered yet",
-                )[k]
-            )
+            unanswered = (
+                gettext_noop("mentee has not answered “%(question)s” yet"),
+                gettext_noop("mentor has not answered “%(question)s” yet"),
+                gettext_noop("“%(question)s” not answered yet"),
+            )[k]
+            out.append(_(unanswered) % {"question": field[2:]})
     return out
 
 
@@ -86,63 +101,83 @@ def explain(p: Proposal) -> str:
     wanted = int(d.get("wanted_count") or 0)
     if wanted:
         matched = list(d.get("matched_skills") or [])
-        s = f"{len(matched)} of {wanted} wanted skill{'s' if wanted != 1 else ''}"
+        s = ngettext("%(matched)s of %(wanted)s wanted skill", "%(matched)s of %(wanted)s wanted skills", wanted) % {
+            "matched": len(matched),
+            "wanted": wanted,
+        }
         parts.append(s + (": " + ", ".join(matched) if matched else ""))
     if "shared_hours" in d:
         h = float(d["shared_hours"])
-        text = f"{fmt_num(h)} h shared working hours" if h > 0 else "no shared working hours"
+        text = _("%(hours)s h shared working hours") % {"hours": fmt_num(h)} if h > 0 else _("no shared working hours")
         span = d.get("shared_hours_range")
         if span:
-            text += f" ({fmt_num(span[0])}–{fmt_num(span[1])} h: changes with daylight saving)"
+            text += _(" (%(low)s–%(high)s h: changes with daylight saving)") % {
+                "low": fmt_num(span[0]),
+                "high": fmt_num(span[1]),
+            }
         parts.append(text)
     terms = d.get("goal_terms") or []
     if terms:
-        parts.append("goals overlap: " + ", ".join(terms))
+        parts.append(_("goals overlap: %(terms)s") % {"terms": ", ".join(terms)})
     gap = d.get("seniority_gap")
     if gap is not None:
         if gap > 0:
-            parts.append(f"mentor {_count_word(gap)} level{'s' if gap != 1 else ''} senior")
+            parts.append(
+                ngettext("mentor %(count)s level senior", "mentor %(count)s levels senior", gap)
+                % {"count": _count_word(gap)}
+            )
         elif gap == 0:
-            parts.append("same seniority level")
+            parts.append(_("same seniority level"))
         else:
-            parts.append(f"mentor {_count_word(-gap)} level{'s' if gap != -1 else ''} junior")
+            parts.append(
+                ngettext("mentor %(count)s level junior", "mentor %(count)s levels junior", -gap)
+                % {"count": _count_word(-gap)}
+            )
     same = d.get("same_department")
     if same is not None:
-        parts.append("same department" if same else "different departments")
+        parts.append(_("same department") if same else _("different departments"))
     for key, vals in (d.get("answers") or {}).items():
         if vals:
-            parts.append(f"same {key}: {', '.join(vals)}")
+            parts.append(_("same %(question)s: %(answers)s") % {"question": key, "answers": ", ".join(vals)})
     parts += missing_phrases(list(d.get("missing") or []))
     below: list[str] = []
     if d.get("below_min_score") is not None:
-        below.append(f"below the minimum score of {fmt_num(float(d['below_min_score']))}")
+        below.append(_("below the minimum score of %(score)s") % {"score": fmt_num(float(d["below_min_score"]))})
     if d.get("below_min_shared_hours") is not None:
-        below.append(f"below the minimum of {fmt_num(float(d['below_min_shared_hours']))} h shared working hours")
+        below.append(
+            _("below the minimum of %(hours)s h shared working hours")
+            % {"hours": fmt_num(float(d["below_min_shared_hours"]))}
+        )
     if p.pinned:
-        below.insert(0, "pinned by an organiser")
+        below.insert(0, _("pinned by an organiser"))
     parts = below + parts
-    return " · ".join(parts) if parts else "no specific overlap"
+    return " · ".join(parts) if parts else _("no specific overlap")
 
 
 def _excluded_reason(n: int, counts: dict[str, int]) -> str:
     """Why every language-compatible mentor is excluded, in correct English for any count."""
     single = {
-        "forbidden": "forbidden by an organiser",
-        "manager": "the mentee's manager",
-        "self": "the mentee themself",
+        "forbidden": gettext_noop("forbidden by an organiser"),
+        "manager": gettext_noop("the mentee's manager"),
+        "self": gettext_noop("the mentee themself"),
     }
     if n == 1:
         (why,) = counts
-        return f"the only language-compatible mentor is excluded ({single.get(why, why)})"
+        return _("the only language-compatible mentor is excluded (%(why)s)") % {"why": _(single.get(why, why))}
 
     def part(why: str, c: int) -> str:
         if why == "forbidden":
-            return f"{c} forbidden by an organiser"
-        return f"{c} {'is' if c == 1 else 'are'} {single.get(why, why)}"
+            return _("%(count)s forbidden by an organiser") % {"count": c}
+        return ngettext("%(count)s is %(why)s", "%(count)s are %(why)s", c) % {
+            "count": c,
+            "why": _(single.get(why, why)),
+        }
 
-    return (
-        f"all {n} language-compatible mentors are excluded ({', '.join(part(k, c) for k, c in sorted(counts.items()))})"
-    )
+    return ngettext(
+        "all %(count)s language-compatible mentor is excluded (%(reasons)s)",
+        "all %(count)s language-compatible mentors are excluded (%(reasons)s)",
+        n,
+    ) % {"count": n, "reasons": ", ".join(part(k, c) for k, c in sorted(counts.items()))}
 
 
 def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> list[Unmatched]:
@@ -165,7 +200,7 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
     for i in rows:
         p = scorer.mentees[i]
         if scorer.m == 0:
-            out.append(Unmatched(p.id, "no_mentors", "there are no mentors in this program", {}))
+            out.append(Unmatched(p.id, "no_mentors", _("there are no mentors in this program"), {}))
             continue
         lang, not_excl, hours = scorer.hard_ok(i)
         if not lang.any():
@@ -174,7 +209,7 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
                 Unmatched(
                     p.id,
                     "no_language",
-                    f"no mentor shares a language: {names}",
+                    _("no mentor shares a language: %(languages)s") % {"languages": names},
                     {"languages": sorted(scorer.me_langs[i])},
                 )
             )
@@ -192,15 +227,21 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
         if not ok.any():
             details: dict[str, Any] = {"rule": "min_shared_hours", "minimum": min_h}
             if scorer.me_hours_unknown[i]:
-                reason = (
-                    f"the mentee's working hours are not given yet, and the program needs at least "
-                    f"{fmt_num(min_h)} h shared working hours"
-                )
+                reason = _(
+                    "the mentee's working hours are not given yet, and the program needs at least "
+                    "%(hours)s h shared working hours"
+                ) % {"hours": fmt_num(min_h)}
                 details |= {"best_hours": 0.0, "missing": ["mentee:hours"]}
             else:
                 best_h = float(scorer.hours.low[scorer.me_sig[i], scorer.mo_sig[compat]].max())
-                every = " in every week of the program" if scorer.multi_week else ""
-                reason = f"no compatible mentor shares at least {fmt_num(min_h)} h working hours{every} (best {best_h:.1f} h)"
+                if scorer.multi_week:
+                    reason = _(
+                        "no compatible mentor shares at least %(hours)s h working hours in every week of the program "
+                        "(best %(best)s h)"
+                    )
+                else:
+                    reason = _("no compatible mentor shares at least %(hours)s h working hours (best %(best)s h)")
+                reason %= {"hours": fmt_num(min_h), "best": f"{best_h:.1f}"}
                 details["best_hours"] = round(best_h, 1)
             out.append(Unmatched(p.id, "below_min_score", reason, details))
             continue
@@ -212,14 +253,15 @@ def unmatched_reasons(scorer: Scorer, rows: list[int], residual: np.ndarray) -> 
                 Unmatched(
                     p.id,
                     "below_min_score",
-                    f"best score {fmt_num(best / 100)} below the minimum {fmt_num(min_score)}",
+                    _("best score %(best)s below the minimum %(minimum)s")
+                    % {"best": fmt_num(best / 100), "minimum": fmt_num(min_score)},
                     {"rule": "min_score", "best_score": best / 100, "minimum": min_score},
                 )
             )
             continue
         n = int((raw >= scorer.min_centi).sum())
-        reason = (
-            "the only compatible mentor is at capacity" if n == 1 else f"all {n} compatible mentors are at capacity"
-        )
+        reason = ngettext(
+            "the only compatible mentor is at capacity", "all %(count)s compatible mentors are at capacity", n
+        ) % {"count": n}
         out.append(Unmatched(p.id, "capacity", reason, {"compatible": n}))
     return out

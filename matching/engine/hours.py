@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
+from .translation import _
 from .types import InvalidInput, Period
 
 REFERENCE_MONDAY = date(2025, 1, 6)
@@ -86,7 +87,7 @@ def program_weeks(period: Period | None) -> tuple[date, np.ndarray]:
         return REFERENCE_MONDAY, np.array([7.0])
     start, end = period.start, period.end
     if end < start:
-        raise InvalidInput(f"the program ends ({end}) before it starts ({start})")
+        raise InvalidInput(_("the program ends (%(end)s) before it starts (%(start)s)") % {"end": end, "start": start})
     first = start - timedelta(days=start.weekday())
     n = min((end - first).days // 7 + 1, MAX_WEEKS)
     days = np.empty(n)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
@@ -64,7 +65,10 @@ def match_run_publish(*, run: MatchRun, actor: User | None) -> PublishResult:
         run = lock_existing(MatchRun.objects.select_related("program"), pk=run.pk, gone=RUN_GONE)
         program_writable(run.program)
         if run.status != MatchRun.Status.DONE:
-            raise Conflict(f"Only a finished run can be published; this one is {run.get_status_display().lower()}.")
+            raise Conflict(
+                _("Only a finished run can be published; this one is %(status)s.")
+                % {"status": run.get_status_display().lower()}
+            )
         program = run.program
         proposals = list(run.proposals.select_related("mentee", "mentor").order_by("-pinned", "-score", "pk"))
         fresh = [p for p in proposals if p.mentorship_id is None]

@@ -24,9 +24,12 @@ from turazo.core.models import lock_existing, save_existing
 def _lock_editable(run: MatchRun) -> MatchRun:
     locked = lock_existing(MatchRun.objects.select_related("program"), pk=run.pk, gone=RUN_GONE)
     if locked.published_at is not None:
-        raise Conflict("This run is published; start a new run to change pairs.")
+        raise Conflict(_("This run is published; start a new run to change pairs."))
     if locked.status != MatchRun.Status.DONE:
-        raise Conflict(f"This run is {locked.get_status_display().lower()}; pairs can be changed once it is done.")
+        raise Conflict(
+            _("This run is %(status)s; pairs can be changed once it is done.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -124,7 +127,8 @@ def proposal_forbid(*, proposal: MatchProposal, actor: User | None) -> Unmatched
         run=run,
         mentee_id=proposal.mentee_id,
         code="forbidden",
-        reason=f"the proposed mentor {mentor_name} was forbidden by an organiser; re-run to find another",
+        reason=_("the proposed mentor %(mentor)s was forbidden by an organiser; re-run to find another")
+        % {"mentor": mentor_name},
     )
     match_run_refresh_stats(run=run)
     return unmatched
@@ -159,8 +163,11 @@ def _scored_alternatives(
         pairs = score_pairs(loaded.input, proposal.mentee_id, mentor_ids, thresholds=thresholds)
     except InvalidInput:
         raise Conflict(
-            f"{proposal.mentee.display_name} or that mentor no longer takes part in matching "
-            "(not active, or already has a mentor); start a new run."
+            _(
+                "%(mentee)s or that mentor no longer takes part in matching (not active, or already "
+                "has a mentor); start a new run."
+            )
+            % {"mentee": proposal.mentee.display_name}
         )
     load = selectors.mentor_load_in_run(run)
     free = {
@@ -198,24 +205,31 @@ def proposal_swap(*, proposal: MatchProposal, mentor_id: int, actor: User | None
     program_writable(run.program)
     if mentor_id == proposal.mentor_id:
         raise ValidationFailed(
-            f"{proposal.mentor.display_name} is already the proposed mentor.", fields={"mentor": ["Choose another."]}
+            _("%(mentor)s is already the proposed mentor.") % {"mentor": proposal.mentor.display_name},
+            fields={"mentor": [_("Choose another.")]},
         )
     mentor = Participant.objects.filter(
         program=run.program, pk=mentor_id, role=Participant.Role.MENTOR, status=Participant.Status.ACTIVE
     ).first()
     if mentor is None:
         raise ValidationFailed(
-            "That person is not an active mentor of this program.", fields={"mentor": ["Choose a listed mentor."]}
+            _("That person is not an active mentor of this program."), fields={"mentor": [_("Choose a listed mentor.")]}
         )
     pairs, free = _scored_alternatives(proposal, [mentor_id], thresholds=False)
     if not pairs:
         raise ValidationFailed(
-            f"{mentor.display_name} cannot mentor {proposal.mentee.display_name}: a hard rule excludes the pair "
-            "(no shared language, the mentee's manager, the same person, or a forbidden pair).",
-            fields={"mentor": ["This pair breaks a hard rule."]},
+            _(
+                "%(mentor)s cannot mentor %(mentee)s: a hard rule excludes the pair (no shared "
+                "language, the mentee's manager, the same person, or a forbidden pair)."
+            )
+            % {"mentor": mentor.display_name, "mentee": proposal.mentee.display_name},
+            fields={"mentor": [_("This pair breaks a hard rule.")]},
         )
     if free.get(mentor_id, 0) <= 0:
-        raise Conflict(f"{mentor.display_name} has no free place left in this run; swap or forbid one of theirs first.")
+        raise Conflict(
+            _("%(mentor)s has no free place left in this run; swap or forbid one of theirs first.")
+            % {"mentor": mentor.display_name}
+        )
     _pin_rule_set(run=run, mentee_id=proposal.mentee_id, mentor_id=mentor_id, actor=actor)
     new = dataclasses.replace(pairs[0], pinned=True)
     proposal.mentor = mentor

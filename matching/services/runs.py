@@ -11,6 +11,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching import selectors
@@ -44,7 +46,7 @@ STAGE_SPAN = {
 PROGRESS_EVERY_S = 0.25
 CANCEL_POLL_EVERY_S = 0.5
 
-ALREADY_ACTIVE = (
+ALREADY_ACTIVE = gettext_lazy(
     "A matching run is already queued or running for this program. Wait for it to finish or cancel it "
     "(a run whose worker stopped is marked failed within a few minutes)."
 )
@@ -64,8 +66,8 @@ def match_run_create(
     ``enqueue=False`` leaves it queued for the caller to execute (the shell command)."""
     if algorithm not in MatchRun.Algorithm.values:
         raise ValidationFailed(
-            f"Unknown algorithm “{algorithm}”: choose optimal or stable.",
-            fields={"algorithm": ["Choose optimal or stable."]},
+            _("Unknown algorithm “%(algorithm)s”: choose optimal or stable.") % {"algorithm": algorithm},
+            fields={"algorithm": [_("Choose optimal or stable.")]},
         )
     program_writable(program)
     try:
@@ -104,8 +106,11 @@ def match_run_retry(*, run: MatchRun, actor: User | None) -> MatchRun:
             return locked  # retried already: nothing more to queue
         if locked.status != MatchRun.Status.FAILED:
             raise Conflict(
-                f"Only a failed run can be retried; this one is {locked.get_status_display().lower()}. "
-                "Use Re-run for a new run with the same settings."
+                _(
+                    "Only a failed run can be retried; this one is %(status)s. Use Re-run for a new run "
+                    "with the same settings."
+                )
+                % {"status": locked.get_status_display().lower()}
             )
         program_writable(locked.program)
         now = timezone.now()
@@ -153,7 +158,10 @@ def match_run_cancel(*, run: MatchRun) -> MatchRun:
         return run
     if not MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(cancel_requested=True):
         run.refresh_from_db()
-        raise Conflict(f"This run is already {run.get_status_display().lower()}; there is nothing to cancel.")
+        raise Conflict(
+            _("This run is already %(status)s; there is nothing to cancel.")
+            % {"status": run.get_status_display().lower()}
+        )
     run.refresh_from_db()
     return run
 
@@ -268,26 +276,37 @@ def _execute(run: MatchRun) -> None:
     except MatchCancelled:
         _finish(run_id, MatchRun.Status.CANCELLED, timings=timings)
     except InvalidInput as e:
-        _finish(run_id, MatchRun.Status.FAILED, error=f"The run cannot start: {e}. Fix it and run again.")
+        _finish(
+            run_id,
+            MatchRun.Status.FAILED,
+            error=_("The run cannot start: %(problem)s. Fix it and run again.") % {"problem": e},
+        )
     except Exception as e:
         logger.exception("match run %s failed", run_id)
-        _finish(run_id, MatchRun.Status.FAILED, error=f"Unexpected error ({type(e).__name__}): {e}")
+        _finish(
+            run_id,
+            MatchRun.Status.FAILED,
+            error=_("Unexpected error (%(error)s): %(message)s") % {"error": type(e).__name__, "message": e},
+        )
 
 
 # --- runs whose worker died ------------------------------------------------------------------
 
 
 def _abandoned_message(run: MatchRun) -> str:
-    stage = MatchRun.Stage(run.stage).label.lower() if run.stage else "starting"
-    return f"The background worker stopped while {stage} ({run.progress}%); press Retry to run it again."
+    stage = MatchRun.Stage(run.stage).label.lower() if run.stage else _("starting")
+    return _("The background worker stopped while %(stage)s (%(progress)s%%); press Retry to run it again.") % {
+        "stage": stage,
+        "progress": run.progress,
+    }
 
 
 def _unclaimed_message(run: MatchRun) -> str:
-    return (
-        f"No background worker started this run within {QUEUED_GIVE_UP.total_seconds() / 60:g} minutes, "
-        "so it was stopped. Check that the worker is running (an administrator can see it on /health/), "
+    return _(
+        "No background worker started this run within %(minutes)s minutes, so it was "
+        "stopped. Check that the worker is running (an administrator can see it on /health/), "
         "then press Retry."
-    )
+    ) % {"minutes": f"{QUEUED_GIVE_UP.total_seconds() / 60:g}"}
 
 
 def match_runs_reap(*, now: dt.datetime | None = None) -> Reaped:

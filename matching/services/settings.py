@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from matching import selectors
 from matching.services.common import PROGRAM_GONE
 from matching.services.suggestions import suggestions_schedule_refresh
@@ -18,10 +20,13 @@ def _number(value: Any, field: str, lo: float, hi: float, errors: dict[str, list
     try:
         x = float(value)
     except (TypeError, ValueError):
-        errors[field] = [f"Enter a number from {lo:g} to {hi:g}."]
+        errors[field] = [_("Enter a number from %(min)s to %(max)s.") % {"min": f"{lo:g}", "max": f"{hi:g}"}]
         return 0.0
     if not lo <= x <= hi:
-        errors[field] = [f"{x:g} is out of range: use {lo:g} to {hi:g}."]
+        errors[field] = [
+            _("%(value)s is out of range: use %(min)s to %(max)s.")
+            % {"value": f"{x:g}", "min": f"{lo:g}", "max": f"{hi:g}"}
+        ]
     return x
 
 
@@ -34,9 +39,13 @@ def matching_settings_validate(
     allowed_w = set(selectors.COMPONENTS) | {f"q:{k}" for k in keys}
     allowed_r = set(selectors.DEFAULT_RULES) | {f"q:{k}" for k in keys}
     for key in sorted(set(weights) - allowed_w):
-        errors[f"weights.{key}"] = [f"Unknown weight “{key}”: use {', '.join(sorted(allowed_w))}."]
+        errors[f"weights.{key}"] = [
+            _("Unknown weight “%(key)s”: use %(allowed)s.") % {"key": key, "allowed": ", ".join(sorted(allowed_w))}
+        ]
     for key in sorted(set(rules) - allowed_r):
-        errors[f"rules.{key}"] = [f"Unknown rule “{key}”: use {', '.join(sorted(allowed_r))}."]
+        errors[f"rules.{key}"] = [
+            _("Unknown rule “%(key)s”: use %(allowed)s.") % {"key": key, "allowed": ", ".join(sorted(allowed_r))}
+        ]
     clean_w = {k: _number(v, f"weights.{k}", 0, 10, errors) for k, v in weights.items() if k in allowed_w}
     clean_r: dict[str, Any] = {}
     for key, value in rules.items():
@@ -50,16 +59,18 @@ def matching_settings_validate(
             clean_r[key] = int(_number(value, "rules.seniority_gap", 0, 5, errors))
         elif key == "department":
             if value not in ("different", "same", "ignore"):
-                errors["rules.department"] = ["Choose different, same or ignore."]
+                errors["rules.department"] = [_("Choose different, same or ignore.")]
             clean_r[key] = value
         else:  # q:<key>
             if value not in ("same", "different"):
-                errors[f"rules.{key}"] = ["Choose same or different."]
+                errors[f"rules.{key}"] = [_("Choose same or different.")]
             clean_r[key] = value
     if clean_w and not errors and not any(v > 0 for v in (selectors.DEFAULT_WEIGHTS | clean_w).values()):
-        errors["weights"] = ["Give at least one component a weight above 0, or every pair scores the same."]
+        errors["weights"] = [_("Give at least one component a weight above 0, or every pair scores the same.")]
     if errors:
-        raise ValidationFailed("Some matching settings are invalid: " + ", ".join(sorted(errors)) + ".", fields=errors)
+        raise ValidationFailed(
+            _("Some matching settings are invalid: %(fields)s.") % {"fields": ", ".join(sorted(errors))}, fields=errors
+        )
     return clean_w, clean_r
 
 
