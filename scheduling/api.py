@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -194,8 +195,8 @@ class AvailabilityView(TenantViewSetMixin, generics.GenericAPIView):
         for key, intervals in data["weekly"].items():
             if not str(key).isdigit():
                 raise ValidationFailed(
-                    "Weekly availability is keyed by weekday numbers 0 (Monday) to 6 (Sunday).",
-                    fields={"weekly": [f"{key!r} is not a weekday number."]},
+                    _("Weekly availability is keyed by weekday numbers 0 (Monday) to 6 (Sunday)."),
+                    fields={"weekly": [_("%(key)s is not a weekday number.") % {"key": repr(key)}]},
                 )
             weekly[int(key)] = [tuple(iv) for iv in intervals]
         overrides: dict[date, list] = {}
@@ -204,7 +205,8 @@ class AvailabilityView(TenantViewSetMixin, generics.GenericAPIView):
                 overrides[date.fromisoformat(key)] = [tuple(iv) for iv in intervals]
             except ValueError:
                 raise ValidationFailed(
-                    "Overrides are keyed by dates as YYYY-MM-DD.", fields={"overrides": [f"{key!r} is not a date."]}
+                    _("Overrides are keyed by dates as YYYY-MM-DD."),
+                    fields={"overrides": [_("%(key)s is not a date.") % {"key": repr(key)}]},
                 )
         with transaction.atomic():
             availability_services.availability_update_settings(
@@ -243,13 +245,17 @@ class FreeSlotsView(TenantViewSetMixin, generics.GenericAPIView):
         after = _parse_dt(request.query_params.get("from"), "from") or now
         before = _parse_dt(request.query_params.get("to"), "to") or after + timedelta(days=7)
         if before <= after:
-            raise ValidationFailed("“to” must be after “from”.", fields={"to": ["Must be after from."]})
+            raise ValidationFailed(_("“to” must be after “from”."), fields={"to": [_("Must be after from.")]})
         if before - after > MAX_SLOT_WINDOW:
-            raise ValidationFailed("Ask for at most 62 days at a time.", fields={"to": ["At most 62 days after from."]})
+            raise ValidationFailed(
+                _("Ask for at most 62 days at a time."), fields={"to": [_("At most 62 days after from.")]}
+            )
         limit = request.query_params.get("limit", "500")
         if not limit.isdigit() or not 1 <= int(limit) <= 2000:
-            raise ValidationFailed("limit is a whole number from 1 to 2000.", fields={"limit": ["1 to 2000."]})
-        _, found = free_slots_between(mentorship=mentorship, after=after, before=before, now=now, limit=int(limit))
+            raise ValidationFailed(_("limit is a whole number from 1 to 2000."), fields={"limit": [_("1 to 2000.")]})
+        _complete, found = free_slots_between(
+            mentorship=mentorship, after=after, before=before, now=now, limit=int(limit)
+        )
         return Response([{"start": s.start.isoformat(), "end": s.end.isoformat()} for s in found])
 
 
@@ -262,8 +268,8 @@ def _parse_dt(value: str | None, field: str) -> datetime | None:
         parsed = None
     if parsed is None or parsed.utcoffset() is None:
         raise ValidationFailed(
-            f"“{field}” must be an ISO date and time with a zone, e.g. 2027-03-01T00:00:00Z.",
-            fields={field: ["An ISO datetime with a zone is required."]},
+            _("“%(field)s” must be an ISO date and time with a zone, e.g. 2027-03-01T00:00:00Z.") % {"field": field},
+            fields={field: [_("An ISO datetime with a zone is required.")]},
         )
     return parsed.astimezone(UTC)
 
@@ -308,7 +314,7 @@ class SessionViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
             )
         except Http404:
             raise ValidationFailed(
-                "No such mentorship of yours.", fields={"mentorship": ["Give the id of a pair you are part of."]}
+                _("No such mentorship of yours."), fields={"mentorship": [_("Give the id of a pair you are part of.")]}
             )
         session = session_services.session_book(
             mentorship=mentorship, start=data["start"], actor=request.user, agenda=data.get("agenda", "")

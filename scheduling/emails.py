@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling import ics
 from scheduling.models import Reminder, Session, SessionAttendance
@@ -34,7 +35,9 @@ def organizer(session: Session) -> ics.CalendarUser:
     """Turazo sends the invites on behalf of the organization, from DEFAULT_FROM_EMAIL."""
     address = sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8")
     email = address.rsplit("<", 1)[-1].rstrip(">").strip()
-    return ics.CalendarUser(email=email, name=f"{session.organization.name} via Turazo")
+    return ics.CalendarUser(
+        email=email, name=_("%(organization)s via Turazo") % {"organization": session.organization.name}
+    )
 
 
 def session_event(session: Session) -> ics.SessionEvent:

@@ -54,6 +54,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vDuration
 
+from scheduling.slots.translation import _  # imports no Django, like this module
+
 PRODID = "-//Turazo//Turazo mentoring sessions//EN"
 METHODS = ("PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER")
 PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED")
@@ -150,9 +152,9 @@ def description(event: SessionEvent) -> str:
     parts = [_text(event.agenda).strip()] if event.agenda.strip() else []
     links = []
     if event.video_url:
-        links.append(f"Video call: {event.video_url}")
+        links.append(_("Video call: %(url)s") % {"url": event.video_url})
     if event.link:
-        links.append(f"Session page: {event.link}")
+        links.append(_("Session page: %(url)s") % {"url": event.link})
     if links:
         parts.append("\n".join(links))
     return "\n\n".join(parts)
@@ -246,7 +248,7 @@ def feed(
     if refresh <= timedelta(0):
         raise InvalidEvent(f"refresh must be a positive duration, got {refresh}.")
     cal = _calendar(None)
-    cal.calendar_name = _name(name) or "Turazo sessions"
+    cal.calendar_name = _name(name) or _("Turazo sessions")
     if description.strip():
         cal.add("x-wr-caldesc", _text(description).strip())
     # RFC 7986 gives REFRESH-INTERVAL no default value type, so VALUE=DURATION is written out.

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scheduling.emails import CANCEL, RESCHEDULE
 from scheduling.forms import RescheduleForm
@@ -29,30 +31,29 @@ def when(session: Session, zone: str) -> str:
     return f"{human(session.start, zone)} ({zone})"
 
 
-def _by(user, link: ActionLink) -> str:
-    if user is None:
-        return ""
-    return " by you" if user.pk == link.recipient_id else f" by {user.get_full_name()}"
-
-
 class _SessionLink(ActionHandler):
-    closed_title = "This session can no longer be changed from this link"
+    closed_title = gettext_lazy("This session can no longer be changed from this link")
 
     def get_target_queryset(self):
         return Session.objects.select_related(*SESSION_JOINS)
 
     def closed_message(self, link: ActionLink, session: Session) -> str | None:
         if session.role_of(link.recipient) is None:
-            return "This link is not valid for this session any more."
+            return _("This link is not valid for this session any more.")
         if session.status == Session.Status.CANCELLED:
             zone = self._zone(link, session)
             when_cancelled = timezone.localtime(session.cancelled_at, ZoneInfo(zone))
-            return (
-                f"This session was already cancelled{_by(session.cancelled_by, link)} "
-                f"on {human(when_cancelled)} ({zone})."
-            )
+            values = {"when": human(when_cancelled), "zone": zone}
+            if session.cancelled_by is None:
+                return _("This session was already cancelled on %(when)s (%(zone)s).") % values
+            if session.cancelled_by.pk == link.recipient_id:
+                return _("This session was already cancelled by you on %(when)s (%(zone)s).") % values
+            return _("This session was already cancelled by %(name)s on %(when)s (%(zone)s).") % {
+                **values,
+                "name": session.cancelled_by.get_full_name(),
+            }
         if session.status != Session.Status.SCHEDULED or session.has_started():
-            return "This session has already started, so it can no longer be rescheduled or cancelled."
+            return _("This session has already started, so it can no longer be rescheduled or cancelled.")
         return None
 
     def _zone(self, link: ActionLink, session: Session) -> str:
@@ -88,15 +89,15 @@ class SessionRescheduleLink(_SessionLink):
     def perform(self, request: HttpRequest, link: ActionLink, session: Session) -> str:
         start = parse_start(request.POST.get("start"))
         if start is None:
-            raise ValidationFailed("Pick one of the free times first.", fields={"start": ["Pick a time."]})
+            raise ValidationFailed(_("Pick one of the free times first."), fields={"start": [_("Pick a time.")]})
         note = request.POST.get("note", "")[: MAX_NOTE + 1]
         session = session_reschedule(session=session, start=start, actor=link.recipient, note=note)
         zone = viewer_zone(request)
         other = session.mentee if session.role_of(link.recipient) == "mentor" else session.mentor
-        return (
-            f"You moved your session with {other.display_name} to {when(session, zone)}. "
-            f"{other.display_name} gets an updated calendar invite."
-        )
+        return _("You moved your session with %(name)s to %(when)s. %(name)s gets an updated calendar invite.") % {
+            "name": other.display_name,
+            "when": when(session, zone),
+        }
 
 
 @register
@@ -114,9 +115,11 @@ class SessionCancelLink(_SessionLink):
         session = session_cancel(session=session, actor=link.recipient, reason=reason)
         zone = viewer_zone(request)
         other = session.mentee if session.role_of(link.recipient) == "mentor" else session.mentor
-        late = (
-            " It was inside the program's notice period, so it is marked as a late cancellation."
-            if session.late_cancellation
-            else ""
-        )
-        return f"You cancelled your session with {other.display_name} on {when(session, zone)}. {other.display_name} has been told.{late}"
+        if session.late_cancellation:
+            cancelled = _(
+                "You cancelled your session with %(name)s on %(when)s. %(name)s has been told. It was inside the "
+                "program's notice period, so it is marked as a late cancellation."
+            )
+        else:
+            cancelled = _("You cancelled your session with %(name)s on %(when)s. %(name)s has been told.")
+        return cancelled % {"name": other.display_name, "when": when(session, zone)}

@@ -13,11 +13,12 @@ from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from turazo.core.constraints import PostgresExclusionConstraint, TsTzRange
 from turazo.core.models import TenantModel, TenantQuerySet
 
-GRID_CHOICES = [(15, "15 minutes"), (30, "30 minutes"), (60, "1 hour")]
+GRID_CHOICES = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour"))]
 
 
 class SchedulingPolicy(TenantModel):
@@ -25,27 +26,27 @@ class SchedulingPolicy(TenantModel):
 
     program = models.OneToOneField("mentoring.Program", on_delete=models.CASCADE, related_name="scheduling_policy")
     buffer_before_minutes = models.PositiveSmallIntegerField(
-        default=10, help_text="Free minutes kept before a session, after the person's previous one."
+        default=10, help_text=_("Free minutes kept before a session, after the person's previous one.")
     )
     buffer_after_minutes = models.PositiveSmallIntegerField(
-        default=10, help_text="Free minutes kept after a session, before the person's next one."
+        default=10, help_text=_("Free minutes kept after a session, before the person's next one.")
     )
     min_notice_hours = models.PositiveSmallIntegerField(
-        default=12, help_text="Sessions start at least this many hours after they are booked."
+        default=12, help_text=_("Sessions start at least this many hours after they are booked.")
     )
-    horizon_days = models.PositiveSmallIntegerField(default=60, help_text="How far ahead sessions can be booked.")
+    horizon_days = models.PositiveSmallIntegerField(default=60, help_text=_("How far ahead sessions can be booked."))
     grid_minutes = models.PositiveSmallIntegerField(
-        default=30, choices=GRID_CHOICES, help_text="Start times offered, on the mentor's clock."
+        default=30, choices=GRID_CHOICES, help_text=_("Start times offered, on the mentor's clock.")
     )
     max_sessions_per_week = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Most sessions a mentor holds in one week of this program. Empty: no limit."
+        null=True, blank=True, help_text=_("Most sessions a mentor holds in one week of this program. Empty: no limit.")
     )
-    remind_24h = models.BooleanField("Reminder 24 hours before", default=True)
-    remind_1h = models.BooleanField("Reminder 1 hour before", default=True)
-    feedback_requests = models.BooleanField("Ask both people for feedback after each session", default=True)
+    remind_24h = models.BooleanField(_("Reminder 24 hours before"), default=True)
+    remind_1h = models.BooleanField(_("Reminder 1 hour before"), default=True)
+    feedback_requests = models.BooleanField(_("Ask both people for feedback after each session"), default=True)
 
     class Meta:
-        verbose_name_plural = "scheduling policies"
+        verbose_name_plural = _("scheduling policies")
         constraints = [
             models.CheckConstraint(condition=Q(buffer_before_minutes__lte=240), name="policy_buffer_before_range"),
             models.CheckConstraint(condition=Q(buffer_after_minutes__lte=240), name="policy_buffer_after_range"),
@@ -75,11 +76,11 @@ class Availability(TenantModel):
 
     participant = models.OneToOneField("mentoring.Participant", on_delete=models.CASCADE, related_name="availability")
     timezone = models.CharField(max_length=64)
-    applies = models.BooleanField(default=True, help_text="Only offer times inside this availability.")
+    applies = models.BooleanField(default=True, help_text=_("Only offer times inside this availability."))
     video_room_url = models.URLField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name_plural = "availabilities"
+        verbose_name_plural = _("availabilities")
 
     def __str__(self) -> str:
         return f"Availability of {self.participant}"
@@ -163,10 +164,10 @@ class Session(TenantModel):
     """
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "No-show"
+        SCHEDULED = "scheduled", _("Scheduled")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
 
     JOIN_EARLY = timedelta(minutes=10)
 
@@ -179,12 +180,12 @@ class Session(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     agenda = models.TextField(blank=True)
     video_url = models.CharField(max_length=500)
-    video_room = models.CharField(max_length=64, help_text="Random room name used in the video link.")
+    video_room = models.CharField(max_length=64, help_text=_("Random room name used in the video link."))
     calendar_uid = models.CharField(max_length=255, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reschedule_count = models.PositiveSmallIntegerField(default=0)
-    change_note = models.CharField(max_length=500, blank=True, help_text="The note given with the last reschedule.")
+    change_note = models.CharField(max_length=500, blank=True, help_text=_("The note given with the last reschedule."))
     last_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -193,10 +194,10 @@ class Session(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.CharField(max_length=500, blank=True)
-    late_cancellation = models.BooleanField(default=False, help_text="Cancelled inside the minimum notice.")
+    late_cancellation = models.BooleanField(default=False, help_text=_("Cancelled inside the minimum notice."))
     completed_at = models.DateTimeField(null=True, blank=True)
     no_show_role = models.CharField(
-        max_length=6, blank=True, help_text="Who did not come (mentor or mentee), as reported by the other."
+        max_length=6, blank=True, help_text=_("Who did not come (mentor or mentee), as reported by the other.")
     )
     no_show_reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -289,8 +290,8 @@ class SessionAttendance(TenantModel):
     """
 
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -327,16 +328,16 @@ class Reminder(TenantModel):
     request after it. Created at booking, moved on reschedule, cancelled on cancel."""
 
     class Kind(models.TextChoices):
-        BEFORE_24H = "24h", "24 hours before"
-        BEFORE_1H = "1h", "1 hour before"
-        FEEDBACK = "feedback", "Feedback request"
+        BEFORE_24H = "24h", _("24 hours before")
+        BEFORE_1H = "1h", _("1 hour before")
+        FEEDBACK = "feedback", _("Feedback request")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Skipped"
-        CANCELLED = "cancelled", "Cancelled"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
 
     OFFSETS = {Kind.BEFORE_24H: timedelta(hours=-24), Kind.BEFORE_1H: timedelta(hours=-1)}
 
@@ -347,7 +348,7 @@ class Reminder(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    note = models.CharField(max_length=300, blank=True, help_text="Why it was skipped, cancelled or failed.")
+    note = models.CharField(max_length=300, blank=True, help_text=_("Why it was skipped, cancelled or failed."))
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -370,9 +371,9 @@ class Feedback(TenantModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=6, choices=SessionAttendance.Role.choices)
     rating = models.PositiveSmallIntegerField()
-    comment = models.TextField("What helped", blank=True)
-    private_note = models.TextField("Private note to the program admin", blank=True)
-    shared = models.BooleanField("Share my rating and comment with the other person", default=False)
+    comment = models.TextField(_("What helped"), blank=True)
+    private_note = models.TextField(_("Private note to the program admin"), blank=True)
+    shared = models.BooleanField(_("Share my rating and comment with the other person"), default=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -439,9 +440,9 @@ class NotificationPreference(TenantModel):
     """Which session emails a person wants in one organization (all on by default)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    remind_24h = models.BooleanField("Reminder 24 hours before a session", default=True)
-    remind_1h = models.BooleanField("Reminder 1 hour before a session", default=True)
-    feedback_requests = models.BooleanField("Feedback request after a session", default=True)
+    remind_24h = models.BooleanField(_("Reminder 24 hours before a session"), default=True)
+    remind_1h = models.BooleanField(_("Reminder 1 hour before a session"), default=True)
+    feedback_requests = models.BooleanField(_("Feedback request after a session"), default=True)
 
     class Meta:
         constraints = [

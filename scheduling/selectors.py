@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from mentoring.models import Mentorship, Participant
@@ -42,11 +44,22 @@ def session_for_viewer(*, user, membership: Membership | None, pk: int) -> Sessi
     return session
 
 
+#: Why an HR admin who only oversees a session cannot act on it, by what they tried (``verb``).
+ONLY_THE_PAIR_CAN = {
+    "reschedule": gettext_lazy("Only the mentor and the mentee can reschedule this session."),
+    "cancel": gettext_lazy("Only the mentor and the mentee can cancel this session."),
+    "give feedback on": gettext_lazy("Only the mentor and the mentee can give feedback on this session."),
+    "report a no-show for": gettext_lazy("Only the mentor and the mentee can report a no-show for this session."),
+    "download": gettext_lazy("Only the mentor and the mentee can download this session."),
+}
+
+
 def session_for_participant(*, user, membership: Membership | None, pk: int, verb: str) -> Session:
-    """A session the person takes part in; an HR admin who only oversees it gets 403."""
+    """A session the person takes part in; an HR admin who only oversees it gets 403.
+    ``verb`` is a key of ``ONLY_THE_PAIR_CAN``."""
     session = session_for_viewer(user=user, membership=membership, pk=pk)
     if session.role_of(user) is None:
-        raise PermissionDenied(f"Only the mentor and the mentee can {verb} this session.")
+        raise PermissionDenied(ONLY_THE_PAIR_CAN[verb])
     return session
 
 
@@ -65,7 +78,7 @@ def mentorship_for_booking(*, user, membership: Membership | None, pk: int) -> M
         raise Http404("No such mentorship.")
     if user.pk not in (mentorship.mentor.user_id, mentorship.mentee.user_id):
         if membership.is_admin:
-            raise PermissionDenied("Only the mentor and the mentee of this pair can book its sessions.")
+            raise PermissionDenied(_("Only the mentor and the mentee of this pair can book its sessions."))
         raise Http404("No such mentorship.")
     return mentorship
 

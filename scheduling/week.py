@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from mentoring.models import Mentorship
 from scheduling import slots
@@ -52,9 +52,9 @@ class WeekView:
 
 
 def human(moment: datetime, zone: str | None = None) -> str:
-    """ "Tuesday 8 December 2026, 10:00" in ``zone`` (or as given)."""
+    """ "Tuesday 8 December 2026, 10:00" in ``zone`` (or as given), day and month named in the active language."""
     local = moment.astimezone(ZoneInfo(zone)) if zone else moment
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+    return dateformat.format(local, "l j F Y, H:i")
 
 
 def viewer_zone(request, param: str = "tz") -> str:

@@ -13,6 +13,8 @@ from datetime import date, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import dateformat, dates
+from django.utils.translation import gettext as _
 
 from mentoring.models import Participant
 from mentoring.services.profiles import clean_timezone
@@ -21,7 +23,7 @@ from scheduling.models import Availability, AvailabilityOverride, AvailabilityRu
 from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = tuple(dates.WEEKDAYS[day] for day in range(7))  # Monday first, in the active language
 MAX_INTERVALS_PER_DAY = 8
 DEFAULT_HOURS = (time(9), time(17))
 DEFAULT_DAYS = (0, 1, 2, 3, 4)
@@ -113,25 +115,30 @@ def clean_intervals(intervals: Iterable[Sequence[Any]], where: str) -> list[Inte
         try:
             start, end = item
         except (TypeError, ValueError):
-            raise ValidationFailed(f"{where}: each interval needs a start and an end time.")
+            raise ValidationFailed(_("%(day)s: each interval needs a start and an end time.") % {"day": where})
         if not isinstance(start, time) or not isinstance(end, time):
-            raise ValidationFailed(f"{where}: give times as HH:MM, for example 09:00–12:30.")
+            raise ValidationFailed(_("%(day)s: give times as HH:MM, for example 09:00–12:30.") % {"day": where})
         if start.second or start.microsecond or end.second or end.microsecond:
-            raise ValidationFailed(f"{where}: times are whole minutes (HH:MM).")
+            raise ValidationFailed(_("%(day)s: times are whole minutes (HH:MM).") % {"day": where})
         if start == end and start != time(0):
             raise ValidationFailed(
-                f"{where}: {_fmt(start)}–{_fmt(end)} starts and ends at the same time. "
-                "Give an end time (after midnight for a night interval), or 00:00–00:00 for the whole day."
+                _(
+                    "%(day)s: %(start)s–%(end)s starts and ends at the same time. Give an end time (after midnight "
+                    "for a night interval), or 00:00–00:00 for the whole day."
+                )
+                % {"day": where, "start": _fmt(start), "end": _fmt(end)}
             )
         out.append((start, end))
     out.sort()
     if len(out) > MAX_INTERVALS_PER_DAY:
-        raise ValidationFailed(f"{where}: at most {MAX_INTERVALS_PER_DAY} intervals per day.")
+        raise ValidationFailed(
+            _("%(day)s: at most %(max)s intervals per day.") % {"day": where, "max": MAX_INTERVALS_PER_DAY}
+        )
     for (a_start, a_end), (b_start, b_end) in zip(out, out[1:], strict=False):
         if _seconds(b_start, b_end)[0] < _seconds(a_start, a_end)[1]:
             raise ValidationFailed(
-                f"{where}: {_fmt(a_start)}–{_fmt(a_end)} and {_fmt(b_start)}–{_fmt(b_end)} overlap. "
-                "Join them into one interval or change one of them."
+                _("%(day)s: %(first)s and %(second)s overlap. Join them into one interval or change one of them.")
+                % {"day": where, "first": f"{_fmt(a_start)}–{_fmt(a_end)}", "second": f"{_fmt(b_start)}–{_fmt(b_end)}"}
             )
     return out
 
@@ -158,7 +165,7 @@ def availability_set_day(
 ) -> list[AvailabilityRule]:
     """Replace the weekly intervals of one weekday (an empty list: not available that day)."""
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-        raise ValidationFailed("Weekdays are 0 (Monday) to 6 (Sunday).", fields={"weekday": ["Pick a weekday."]})
+        raise ValidationFailed(_("Weekdays are 0 (Monday) to 6 (Sunday)."), fields={"weekday": [_("Pick a weekday.")]})
     cleaned = clean_intervals(intervals, WEEKDAYS[weekday])
     AvailabilityRule.objects.filter(availability=availability, weekday=weekday).delete()
     return AvailabilityRule.objects.bulk_create(_rules(availability, weekday, cleaned))
@@ -171,14 +178,19 @@ def availability_set_week(*, availability: Availability, weekly: Mapping[int, It
     errors: dict[str, list[str]] = {}
     for weekday, intervals in weekly.items():
         if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-            errors.setdefault("weekly", []).append(f"Weekdays are 0 (Monday) to 6 (Sunday), got {weekday!r}.")
+            errors.setdefault("weekly", []).append(
+                _("Weekdays are 0 (Monday) to 6 (Sunday), got %(weekday)s.") % {"weekday": repr(weekday)}
+            )
             continue
         try:
             cleaned[weekday] = clean_intervals(intervals, WEEKDAYS[weekday])
         except ValidationFailed as e:
             errors.setdefault("weekly", []).append(e.message)
     if errors:
-        raise ValidationFailed("The weekly availability has problems: " + " ".join(errors["weekly"]), fields=errors)
+        raise ValidationFailed(
+            _("The weekly availability has problems: %(problems)s") % {"problems": " ".join(errors["weekly"])},
+            fields=errors,
+        )
     AvailabilityRule.objects.filter(availability=availability).delete()
     AvailabilityRule.objects.bulk_create(
         rule for weekday, intervals in sorted(cleaned.items()) for rule in _rules(availability, weekday, intervals)
@@ -190,7 +202,7 @@ def availability_set_date(
     *, availability: Availability, day: date, intervals: Iterable[Sequence[Any]]
 ) -> list[AvailabilityOverride]:
     """Different hours on one date (an empty list: a day off), replacing any earlier override."""
-    cleaned = clean_intervals(intervals, f"{day:%A %d %B %Y}")
+    cleaned = clean_intervals(intervals, dateformat.format(day, "l d F Y"))
     AvailabilityOverride.objects.filter(availability=availability, date=day).delete()
     rows = [
         AvailabilityOverride(
@@ -217,13 +229,15 @@ def availability_update_settings(
         errors["timezone"] = [str(e)]
     else:
         if not zone:
-            errors["timezone"] = ["Pick the time zone your hours are in, for example Europe/Lisbon."]
+            errors["timezone"] = [_("Pick the time zone your hours are in, for example Europe/Lisbon.")]
     if video_room_url:
         video_room_url = video_room_url.strip()
         if not video_room_url.startswith("https://"):
-            errors["video_room_url"] = ["Give the full https:// link of your video room, or leave it empty."]
+            errors["video_room_url"] = [_("Give the full https:// link of your video room, or leave it empty.")]
     if errors:
-        raise ValidationFailed("Some settings are invalid: " + ", ".join(sorted(errors)) + ".", fields=errors)
+        raise ValidationFailed(
+            _("Some settings are invalid: %(fields)s.") % {"fields": ", ".join(sorted(errors))}, fields=errors
+        )
     availability.timezone = zone
     fields = ["timezone", "updated_at"]
     if applies is not None:
@@ -233,7 +247,7 @@ def availability_update_settings(
         availability.video_room_url = video_room_url
         fields.append("video_room_url")
     save_existing(
-        availability, update_fields=fields, gone="This availability no longer exists (the participant was removed)."
+        availability, update_fields=fields, gone=_("This availability no longer exists (the participant was removed).")
     )
     return availability
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling import ics
 from scheduling.models import CalendarFeed, NotificationPreference, Session
@@ -73,8 +74,8 @@ def calendar_feed_render(*, feed: CalendarFeed) -> FeedBody:
     events = [session_event(s) for s in sessions if s.status != Session.Status.CANCELLED]
     body = ics.feed(
         events,
-        name=f"Mentoring sessions · {feed.organization.name}",
-        description="Your Turazo mentoring sessions. Private: anyone with this link can see them.",
+        name=_("Mentoring sessions · %(organization)s") % {"organization": feed.organization.name},
+        description=_("Your Turazo mentoring sessions. Private: anyone with this link can see them."),
         stamp=last_modified,
     )
     return FeedBody(body=body, etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"', last_modified=last_modified)

@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from mentoring.models import Program
@@ -16,10 +18,10 @@ from turazo.core.errors import ValidationFailed
 from turazo.core.models import save_existing
 
 LIMITS = {
-    "buffer_before_minutes": (0, 240, "Buffer before"),
-    "buffer_after_minutes": (0, 240, "Buffer after"),
-    "min_notice_hours": (0, 24 * 14, "Minimum notice"),
-    "horizon_days": (1, 365, "Booking horizon"),
+    "buffer_before_minutes": (0, 240, gettext_lazy("Buffer before")),
+    "buffer_after_minutes": (0, 240, gettext_lazy("Buffer after")),
+    "min_notice_hours": (0, 24 * 14, gettext_lazy("Minimum notice")),
+    "horizon_days": (1, 365, gettext_lazy("Booking horizon")),
 }
 FLAGS = ("remind_24h", "remind_1h", "feedback_requests")
 VIDEO_PLACEHOLDERS = ("{room}", "{session}")
@@ -62,32 +64,38 @@ def policy_update(*, policy: SchedulingPolicy, data: dict[str, Any]) -> Scheduli
             continue
         value = data[field]
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            errors[field] = [f"{label} must be a whole number from {lo} to {hi}."]
+            errors[field] = [
+                _("%(label)s must be a whole number from %(min)s to %(max)s.") % {"label": label, "min": lo, "max": hi}
+            ]
         else:
             changes[field] = value
     if "grid_minutes" in data:
-        allowed = [v for v, _ in GRID_CHOICES]
+        allowed = [value for value, _label in GRID_CHOICES]
         if data["grid_minutes"] not in allowed:
-            errors["grid_minutes"] = [f"Start times are every {', '.join(map(str, allowed))} minutes; pick one."]
+            errors["grid_minutes"] = [
+                _("Start times are every %(minutes)s minutes; pick one.") % {"minutes": ", ".join(map(str, allowed))}
+            ]
         else:
             changes["grid_minutes"] = data["grid_minutes"]
     if "max_sessions_per_week" in data:
         cap = data["max_sessions_per_week"]
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= 50):
-            errors["max_sessions_per_week"] = ["The weekly limit is a whole number from 1 to 50, or empty for none."]
+            errors["max_sessions_per_week"] = [_("The weekly limit is a whole number from 1 to 50, or empty for none.")]
         else:
             changes["max_sessions_per_week"] = cap
     for flag in FLAGS:
         if flag in data:
             if not isinstance(data[flag], bool):
-                errors[flag] = ["Choose on or off."]
+                errors[flag] = [_("Choose on or off.")]
             else:
                 changes[flag] = data[flag]
     if errors:
-        raise ValidationFailed("Some scheduling rules are invalid: " + ", ".join(sorted(errors)) + ".", fields=errors)
+        raise ValidationFailed(
+            _("Some scheduling rules are invalid: %(fields)s.") % {"fields": ", ".join(sorted(errors))}, fields=errors
+        )
     for field, value in changes.items():
         setattr(policy, field, value)
-    save_existing(policy, update_fields=[*changes, "updated_at"], gone="This program no longer exists.")
+    save_existing(policy, update_fields=[*changes, "updated_at"], gone=_("This program no longer exists."))
     return policy
 
 
@@ -99,16 +107,16 @@ def clean_video_template(value: str) -> str:
         return ""
     if not value.startswith("https://") or any(c.isspace() for c in value):
         raise ValidationFailed(
-            "The video link must be one https:// address without spaces.",
-            fields={"video_url_template": ["Give an https:// address, e.g. https://zoom.us/j/1234567890 ."]},
+            _("The video link must be one https:// address without spaces."),
+            fields={"video_url_template": [_("Give an https:// address, e.g. https://zoom.us/j/1234567890 .")]},
         )
     leftover = value
     for placeholder in VIDEO_PLACEHOLDERS:
         leftover = leftover.replace(placeholder, "")
     if "{" in leftover or "}" in leftover:
         raise ValidationFailed(
-            "The video link may only use the placeholders {room} and {session}.",
-            fields={"video_url_template": ["Use {room} for the session's room name, or no placeholder at all."]},
+            _("The video link may only use the placeholders {room} and {session}."),
+            fields={"video_url_template": [_("Use {room} for the session's room name, or no placeholder at all.")]},
         )
     return value
 
@@ -116,6 +124,6 @@ def clean_video_template(value: str) -> str:
 def organization_set_video_template(*, organization: Organization, value: str) -> Organization:
     organization.video_url_template = clean_video_template(value)
     save_existing(
-        organization, update_fields=["video_url_template", "updated_at"], gone="This organization no longer exists."
+        organization, update_fields=["video_url_template", "updated_at"], gone=_("This organization no longer exists.")
     )
     return organization

@@ -37,6 +37,7 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling.models import NotificationPreference, Reminder, SchedulingPolicy, Session
 from scheduling.services.activity import sessions_complete_due
@@ -66,7 +67,7 @@ def reminders_sync(*, session: Session, policy: SchedulingPolicy, now: datetime 
     existing = {(r.kind, r.recipient_id): r for r in Reminder.objects.filter(session=session)}
     if session.status == Session.Status.CANCELLED:
         Reminder.objects.filter(session=session, status=Status.PENDING).update(
-            status=Status.CANCELLED, processed_at=now, note="The session was cancelled."
+            status=Status.CANCELLED, processed_at=now, note=_("The session was cancelled.")
         )
         return
     recipients = [session.mentor.user_id, session.mentee.user_id]
@@ -76,13 +77,13 @@ def reminders_sync(*, session: Session, policy: SchedulingPolicy, now: datetime 
             row = existing.get((kind, user_id))
             if not enabled:
                 if row is not None and row.status == Status.PENDING:
-                    row.status, row.processed_at, row.note = Status.CANCELLED, now, "Turned off for the program."
+                    row.status, row.processed_at, row.note = Status.CANCELLED, now, _("Turned off for the program.")
                     update.append(row)
                 continue
             due = _due(session, kind)
             late = due <= now and kind != Kind.FEEDBACK
             status = Status.SKIPPED if late else Status.PENDING
-            note = "Booked or moved after this reminder would have gone out." if late else ""
+            note = _("Booked or moved after this reminder would have gone out.") if late else ""
             if row is None:
                 create.append(
                     Reminder(
@@ -123,18 +124,18 @@ def _skip_reason(
     """(status, why) when the reminder must not be sent, else None."""
     session = reminder.session
     if session.status == Session.Status.CANCELLED:
-        return Status.CANCELLED, "The session was cancelled."
+        return Status.CANCELLED, _("The session was cancelled.")
     if reminder.kind == Kind.FEEDBACK:
         if session.status == Session.Status.NO_SHOW:
-            return Status.CANCELLED, "A no-show was reported."
+            return Status.CANCELLED, _("A no-show was reported.")
     elif session.status != Session.Status.SCHEDULED or session.start <= now:
-        return Status.SKIPPED, "The session had already started; reminders are never sent late."
+        return Status.SKIPPED, _("The session had already started; reminders are never sent late.")
     policy = getattr(session.program, "scheduling_policy", None)
     if policy is not None and not _kinds(policy).get(reminder.kind, True):
-        return Status.SKIPPED, "Turned off for the program."
+        return Status.SKIPPED, _("Turned off for the program.")
     pref = prefs.get((session.organization_id, reminder.recipient_id))
     if pref is not None and not pref.wants(reminder.kind):
-        return Status.SKIPPED, "Turned off by the recipient."
+        return Status.SKIPPED, _("Turned off by the recipient.")
     return None
 
 

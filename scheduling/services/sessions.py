@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import Mentorship, Participant, Program
 from mentoring.services.writable import program_writable
@@ -73,18 +74,25 @@ class SlotUnavailable(Conflict):
 def _aware_utc(value: datetime, field: str = "start") -> datetime:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValidationFailed(
-            "Give the start as a date and time with its time zone, e.g. 2027-03-01T09:00:00Z.",
-            fields={field: ["A date and time with a time zone is required."]},
+            _("Give the start as a date and time with its time zone, e.g. 2027-03-01T09:00:00Z."),
+            fields={field: [_("A date and time with a time zone is required.")]},
         )
     return value.astimezone(UTC)
 
 
-def _clean_text(value: str, field: str, limit: int, label: str) -> str:
+_TOO_LONG = {
+    "agenda": gettext_lazy("The agenda is %(count)s characters long; keep it under %(max)s."),
+    "note": gettext_lazy("The note is %(count)s characters long; keep it under %(max)s."),
+    "reason": gettext_lazy("The reason is %(count)s characters long; keep it under %(max)s."),
+}
+
+
+def _clean_text(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise ValidationFailed(
-            f"The {label} is {len(value)} characters long; keep it under {limit}.",
-            fields={field: [f"At most {limit} characters."]},
+            _TOO_LONG[field] % {"count": len(value), "max": limit},
+            fields={field: [_("At most %(max)s characters.") % {"max": limit}]},
         )
     return value
 
@@ -139,7 +147,7 @@ def _unavailable(problem: slots.SlotProblem, *, mentorship: Mentorship, start: d
     if problem in _TAKEN:
         upcoming = next_slots(mentorship=mentorship, after=start, count=3, exclude_session_id=exclude, now=now)
         return SlotUnavailable(
-            f"That time was just taken or is no longer free: {problem.message}",
+            _("That time was just taken or is no longer free: %(problem)s") % {"problem": problem.message},
             next_slots=upcoming,
             code="slot_taken",
         )
@@ -159,14 +167,15 @@ def _check_within_program(pair: PairSchedule, end: datetime) -> None:
 def _check_pair(mentorship: Mentorship, actor) -> str:
     role = _role(mentorship, actor)
     if role is None:
-        raise PermissionDenied("Only the mentor and the mentee of this pair can book its sessions.")
+        raise PermissionDenied(_("Only the mentor and the mentee of this pair can book its sessions."))
     if mentorship.status != Mentorship.Status.ACTIVE:
-        raise Conflict("This mentorship has ended, so no new sessions can be booked.", code="mentorship_ended")
+        raise Conflict(_("This mentorship has ended, so no new sessions can be booked."), code="mentorship_ended")
     program_writable(mentorship.program)
     for person in (mentorship.mentor, mentorship.mentee):
         if person.user_id is None or person.status == Participant.Status.REMOVED:
             raise Conflict(
-                f"{person.display_name} has not joined the program yet (or left it), so sessions cannot be booked.",
+                _("%(name)s has not joined the program yet (or left it), so sessions cannot be booked.")
+                % {"name": person.display_name},
                 code="participant_missing",
             )
     return role
@@ -186,7 +195,7 @@ def session_book(
     Both people get a calendar invite after the commit."""
     now = now or timezone.now()
     start = _aware_utc(start)
-    agenda = _clean_text(agenda, "agenda", MAX_AGENDA, "agenda")
+    agenda = _clean_text(agenda, "agenda", MAX_AGENDA)
     _check_pair(mentorship, actor)
     program = mentorship.program
     end = start + timedelta(minutes=program.session_length_minutes)
@@ -234,13 +243,13 @@ def session_book(
         # The exclusion constraint: another booking of one of the two people committed first.
         upcoming = next_slots(mentorship=mentorship, after=start, count=3, now=now)
         raise SlotUnavailable(
-            "That time was just taken: one of you already has a session then. Pick another time.",
+            _("That time was just taken: one of you already has a session then. Pick another time."),
             next_slots=upcoming,
         )
     return session
 
 
-GONE = "This session no longer exists (its program or pair was deleted)."
+GONE = gettext_lazy("This session no longer exists (its program or pair was deleted).")
 
 
 def _lock_session(session: Session) -> Session:
@@ -255,22 +264,43 @@ def _lock_session(session: Session) -> Session:
     )
 
 
+_ONLY_THE_PAIR_CAN = {
+    "reschedule": gettext_lazy("Only the mentor and the mentee can reschedule this session."),
+    "cancel": gettext_lazy("Only the mentor and the mentee can cancel this session."),
+}
+
+
 def _check_changeable(session: Session, actor, now: datetime, verb: str) -> str:
     role = session.role_of(actor)
     if role is None:
-        raise PermissionDenied(f"Only the mentor and the mentee can {verb} this session.")
+        raise PermissionDenied(_ONLY_THE_PAIR_CAN[verb])
     program_writable(session.program)
     if session.status == Session.Status.CANCELLED:
-        raise Conflict(f"This session was already cancelled{_by(session.cancelled_by, actor)}.", code="cancelled")
+        raise Conflict(
+            _by(
+                session.cancelled_by,
+                actor,
+                _("This session was already cancelled."),
+                _("This session was already cancelled by you."),
+                _("This session was already cancelled by %(name)s."),
+            ),
+            code="cancelled",
+        )
     if session.status != Session.Status.SCHEDULED or session.has_started(now):
-        raise Conflict(f"This session has already started, so it can no longer be {verb}d.", code="started")
+        started = {
+            "reschedule": _("This session has already started, so it can no longer be rescheduled."),
+            "cancel": _("This session has already started, so it can no longer be cancelled."),
+        }
+        raise Conflict(started[verb], code="started")
     return role
 
 
-def _by(user, actor) -> str:
+def _by(user, actor, nobody: str, you: str, someone: str) -> str:
+    """One of three whole sentences: nobody named, ``actor`` did it, or someone else did
+    (``someone`` has a %(name)s)."""
     if user is None:
-        return ""
-    return " by you" if actor is not None and user.pk == actor.pk else f" by {user.get_full_name()}"
+        return nobody
+    return you if actor is not None and user.pk == actor.pk else someone % {"name": user.get_full_name()}
 
 
 def session_reschedule(
@@ -280,7 +310,7 @@ def session_reschedule(
     both people get an updated invite."""
     now = now or timezone.now()
     start = _aware_utc(start)
-    note = _clean_text(note, "note", MAX_NOTE, "note")
+    note = _clean_text(note, "note", MAX_NOTE)
     mentorship = session.mentorship
     try:
         with transaction.atomic():
@@ -289,8 +319,8 @@ def session_reschedule(
             _check_changeable(session, actor, now, "reschedule")
             if start == session.start:
                 raise ValidationFailed(
-                    "The session is already at that time. Pick a different time.",
-                    fields={"start": ["Pick a different time."]},
+                    _("The session is already at that time. Pick a different time."),
+                    fields={"start": [_("Pick a different time.")]},
                     code="same_time",
                 )
             end = start + (session.end - session.start)
@@ -323,7 +353,7 @@ def session_reschedule(
     except IntegrityError:
         upcoming = next_slots(mentorship=mentorship, after=start, count=3, exclude_session_id=session.pk, now=now)
         raise SlotUnavailable(
-            "That time was just taken: one of you already has a session then. Pick another time.",
+            _("That time was just taken: one of you already has a session then. Pick another time."),
             next_slots=upcoming,
         )
     return session
@@ -333,7 +363,7 @@ def session_cancel(*, session: Session, actor, reason: str = "", now: datetime |
     """Cancel before the start. Inside the program's minimum notice it is marked late (the
     admin sees it). Reminders stop; both calendars get METHOD:CANCEL."""
     now = now or timezone.now()
-    reason = _clean_text(reason, "reason", MAX_NOTE, "reason")
+    reason = _clean_text(reason, "reason", MAX_NOTE)
     with transaction.atomic():
         session = _lock_session(session)
         _check_changeable(session, actor, now, "cancel")
@@ -366,15 +396,12 @@ def _cancel(session: Session, *, actor, reason: str, now: datetime) -> None:
     _enqueue_notify(session.pk)
 
 
-MENTORSHIP_ENDED_REASON = "The mentorship ended."
-
-
 def sessions_cancel_for_ended_mentorship(*, mentorship: Mentorship, actor, now: datetime | None = None) -> int:
     """Cancel the pair's sessions that have not started yet (the mentorship just ended, in
     the caller's transaction): each is cancelled as ``session_cancel`` would, so both
     calendars get METHOD:CANCEL and reminders stop. Returns how many."""
     now = now or timezone.now()
-    reason = MENTORSHIP_ENDED_REASON + (f" {mentorship.end_reason}" if mentorship.end_reason else "")
+    reason = _("The mentorship ended.") + (f" {mentorship.end_reason}" if mentorship.end_reason else "")
     reason = reason[:MAX_NOTE]
     cancelled = 0
     with transaction.atomic():
@@ -405,25 +432,33 @@ def session_report_no_show(*, session: Session, actor, now: datetime | None = No
         session = _lock_session(session)
         role = session.role_of(actor)
         if role is None:
-            raise PermissionDenied("Only the mentor and the mentee can report a no-show.")
+            raise PermissionDenied(_("Only the mentor and the mentee can report a no-show."))
         program_writable(session.program)
         if session.status == Session.Status.CANCELLED:
-            raise Conflict("This session was cancelled; there is nothing to report.", code="cancelled")
+            raise Conflict(_("This session was cancelled; there is nothing to report."), code="cancelled")
         if session.status == Session.Status.NO_SHOW:
             raise Conflict(
-                f"A no-show was already reported for this session{_by(session.no_show_reported_by, actor)}.",
+                _by(
+                    session.no_show_reported_by,
+                    actor,
+                    _("A no-show was already reported for this session."),
+                    _("A no-show was already reported for this session by you."),
+                    _("A no-show was already reported for this session by %(name)s."),
+                ),
                 code="already_reported",
             )
         if not session.has_started(now):
-            raise Conflict("The session has not started yet. You can report a no-show once it has.", code="not_started")
+            raise Conflict(
+                _("The session has not started yet. You can report a no-show once it has."), code="not_started"
+            )
         if now > session.end + NO_SHOW_WINDOW:
-            raise Conflict("No-shows can be reported up to a week after the session.", code="too_late")
+            raise Conflict(_("No-shows can be reported up to a week after the session."), code="too_late")
         session.status = Session.Status.NO_SHOW
         session.no_show_role = "mentee" if role == "mentor" else "mentor"
         session.no_show_reported_by = actor
         save_existing(session, update_fields=["status", "no_show_role", "no_show_reported_by", "updated_at"], gone=GONE)
         Reminder.objects.filter(session=session, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CANCELLED, processed_at=now, note="A no-show was reported."
+            status=Reminder.Status.CANCELLED, processed_at=now, note=_("A no-show was reported.")
         )
     return session
 
@@ -440,7 +475,7 @@ def program_sessions_stop(*, program: Program, actor, reason: str, now: datetime
     from scheduling.services.policy import policy_for
 
     now = now or timezone.now()
-    reason = _clean_text(reason, "reason", MAX_NOTE, "reason")
+    reason = _clean_text(reason, "reason", MAX_NOTE)
     cancelled = 0
     with transaction.atomic():
         policy = policy_for(program)
@@ -473,6 +508,6 @@ def program_sessions_stop(*, program: Program, actor, reason: str, now: datetime
             _enqueue_notify(session.pk)
             cancelled += 1
         stopped = Reminder.objects.filter(session__program=program, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CANCELLED, processed_at=now, note=reason[:200] or "The program was closed."
+            status=Reminder.Status.CANCELLED, processed_at=now, note=reason[:200] or _("The program was closed.")
         )
     return cancelled, stopped

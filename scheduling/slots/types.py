@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from .errors import InvalidInput
+from .translation import _, gettext_noop
 from .zones import DAY, get_zone, to_epoch_ceil, to_epoch_floor
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -43,18 +44,29 @@ class SlotProblem(enum.Enum):
 
     @property
     def message(self) -> str:
-        return _PROBLEM_MESSAGES[self]
+        """What to tell the person, in the active language (see ``slots/translation.py``)."""
+        return _(_PROBLEM_MESSAGES[self])
 
 
 _PROBLEM_MESSAGES = {
-    SlotProblem.TOO_SOON: "This time is too soon: sessions need more notice. Pick a later time.",
-    SlotProblem.TOO_FAR: "This time is too far ahead: it is beyond the booking horizon. Pick an earlier time.",
-    SlotProblem.OFF_GRID: "This start time is not one of the offered times. Pick a time from the list of free slots.",
-    SlotProblem.MENTOR_UNAVAILABLE: "The mentor is not available at this time. Pick another free slot.",
-    SlotProblem.MENTEE_UNAVAILABLE: "The mentee is not available at this time. Pick another free slot.",
-    SlotProblem.MENTOR_BUSY: "The mentor already has a session at or near this time. Pick another free slot.",
-    SlotProblem.MENTEE_BUSY: "The mentee already has a session at or near this time. Pick another free slot.",
-    SlotProblem.WEEK_FULL: "The mentor's week is full (weekly session limit reached). Pick a time in another week.",
+    SlotProblem.TOO_SOON: gettext_noop("This time is too soon: sessions need more notice. Pick a later time."),
+    SlotProblem.TOO_FAR: gettext_noop(
+        "This time is too far ahead: it is beyond the booking horizon. Pick an earlier time."
+    ),
+    SlotProblem.OFF_GRID: gettext_noop(
+        "This start time is not one of the offered times. Pick a time from the list of free slots."
+    ),
+    SlotProblem.MENTOR_UNAVAILABLE: gettext_noop("The mentor is not available at this time. Pick another free slot."),
+    SlotProblem.MENTEE_UNAVAILABLE: gettext_noop("The mentee is not available at this time. Pick another free slot."),
+    SlotProblem.MENTOR_BUSY: gettext_noop(
+        "The mentor already has a session at or near this time. Pick another free slot."
+    ),
+    SlotProblem.MENTEE_BUSY: gettext_noop(
+        "The mentee already has a session at or near this time. Pick another free slot."
+    ),
+    SlotProblem.WEEK_FULL: gettext_noop(
+        "The mentor's week is full (weekly session limit reached). Pick a time in another week."
+    ),
 }
 
 

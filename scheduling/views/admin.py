@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mentoring.models import Program
@@ -19,7 +21,7 @@ from turazo.core.errors import ValidationFailed
 from turazo.core.forms import apply_service_errors
 from turazo.core.tenancy import get_for_org, tenant_view
 
-STATUS_FILTERS = [("", "All"), *Session.Status.choices, ("late", "Late cancellations")]
+STATUS_FILTERS = [("", gettext_lazy("All")), *Session.Status.choices, ("late", gettext_lazy("Late cancellations"))]
 
 
 @tenant_view(admin=True)
@@ -40,7 +42,7 @@ def scheduling_settings(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationFailed as e:
                 apply_service_errors(video_form, e)
             else:
-                messages.success(request, "The video link for new sessions is saved.")
+                messages.success(request, _("The video link for new sessions is saved."))
                 return redirect("scheduling-settings", pk=program.pk)
     elif request.method == "POST":
         form = PolicyForm(request.POST)
@@ -50,7 +52,7 @@ def scheduling_settings(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationFailed as e:
                 apply_service_errors(form, e)
             else:
-                messages.success(request, "The scheduling rules are saved. They apply to bookings from now on.")
+                messages.success(request, _("The scheduling rules are saved. They apply to bookings from now on."))
                 return redirect("scheduling-settings", pk=program.pk)
     context = {"program": program, "policy": policy, "form": form, "video_form": video_form}
     status = 400 if form.errors or video_form.errors else 200

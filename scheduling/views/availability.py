@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.models import Participant
@@ -87,7 +88,7 @@ def _posted_rows(request: HttpRequest) -> tuple[list[tuple[time | None, time | N
         try:
             rows.append((time.fromisoformat(s) if s else None, time.fromisoformat(e) if e else None))
         except ValueError:
-            problems.append(f"Interval {i + 1}: give times as HH:MM.")
+            problems.append(_("Interval %(number)s: give times as HH:MM.") % {"number": i + 1})
     return rows, problems
 
 
@@ -128,7 +129,7 @@ def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, "Your availability settings are saved.")
+            messages.success(request, _("Your availability settings are saved."))
             return redirect("availability-edit", pk=participant.pk)
     today = timezone.now().astimezone(ZoneInfo(availability.timezone)).date()
     context = {
@@ -157,7 +158,7 @@ def availability_day(request: HttpRequest, pk: int) -> HttpResponse:
     participant, availability = _availability(request, pk)
     raw = request.POST.get("weekday", "")
     if not (raw.isdigit() and 0 <= int(raw) <= 6):
-        return HttpResponse("Say which weekday to change: 0 (Monday) to 6 (Sunday).", status=400)
+        return HttpResponse(_("Say which weekday to change: 0 (Monday) to 6 (Sunday)."), status=400)
     weekday = int(raw)
     rows, problems = _posted_rows(request)
     action = request.POST.get("action", "save")
@@ -169,7 +170,7 @@ def availability_day(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "add":
         rows.append((None, None))
     elif problems or any(s is None or e is None for s, e in rows):
-        error, status = (problems[0] if problems else "Give both a start and an end time for every interval."), 400
+        error, status = (problems[0] if problems else _("Give both a start and an end time for every interval.")), 400
     else:
         try:
             if action == "copy":
@@ -183,7 +184,7 @@ def availability_day(request: HttpRequest, pk: int) -> HttpResponse:
             availability = services.availability_get_or_create(participant=participant)
             rows = None
             if action == "copy":
-                messages.success(request, f"{WEEKDAYS[weekday]}'s hours now apply Monday to Friday.")
+                messages.success(request, _("%(day)s's hours now apply Monday to Friday.") % {"day": WEEKDAYS[weekday]})
                 if request.htmx:
                     return HttpResponse(status=204, headers={"HX-Refresh": "true"})
                 return redirect("availability-edit", pk=participant.pk)
@@ -191,7 +192,7 @@ def availability_day(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, f"{WEEKDAYS[weekday]} is saved.")
+            messages.success(request, _("%(day)s is saved.") % {"day": WEEKDAYS[weekday]})
         return redirect("availability-edit", pk=participant.pk)
     context = _day_context(availability, weekday, request.timezone_name, rows=rows, error=error)
     context["participant"] = participant
@@ -210,12 +211,15 @@ def availability_override(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("availability-edit", pk=participant.pk)
     day = form.cleaned_data["date"]
     if day < timezone.now().astimezone(ZoneInfo(availability.timezone)).date():
-        messages.error(request, f"{day:%d %B %Y} is in the past. Pick today or a later date.")
+        messages.error(
+            request,
+            _("%(date)s is in the past. Pick today or a later date.") % {"date": dateformat.format(day, "d F Y")},
+        )
         return redirect("availability-edit", pk=participant.pk)
     try:
         if form.cleaned_data["day_off"]:
             services.availability_set_date(availability=availability, day=day, intervals=[])
-            messages.success(request, f"{day:%A %d %B %Y} is a day off.")
+            messages.success(request, _("%(date)s is a day off.") % {"date": dateformat.format(day, "l d F Y")})
         else:
             current = services.date_overrides(availability).get(day, [])
             services.availability_set_date(
@@ -223,7 +227,7 @@ def availability_override(request: HttpRequest, pk: int) -> HttpResponse:
                 day=day,
                 intervals=[*current, (form.cleaned_data["start"], form.cleaned_data["end"])],
             )
-            messages.success(request, f"Hours on {day:%A %d %B %Y} are saved.")
+            messages.success(request, _("Hours on %(date)s are saved.") % {"date": dateformat.format(day, "l d F Y")})
     except ValidationFailed as e:
         messages.error(request, e.message)
     return redirect("availability-edit", pk=participant.pk)
@@ -236,8 +240,10 @@ def availability_override_clear(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         day = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
-        messages.error(request, "Pick the date to reset.")
+        messages.error(request, _("Pick the date to reset."))
     else:
         services.availability_clear_date(availability=availability, day=day)
-        messages.success(request, f"{day:%A %d %B %Y} follows your weekly hours again.")
+        messages.success(
+            request, _("%(date)s follows your weekly hours again.") % {"date": dateformat.format(day, "l d F Y")}
+        )
     return redirect("availability-edit", pk=participant.pk)

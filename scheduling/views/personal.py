@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,7 +43,7 @@ def session_settings(request: HttpRequest) -> HttpResponse:
         services.notification_preference_update(
             user=request.user, organization=request.organization, **form.cleaned_data
         )
-        messages.success(request, "Your email settings are saved.")
+        messages.success(request, _("Your email settings are saved."))
         return redirect("session-settings")
     return render(request, "scheduling/settings.html", _settings_context(request, form if form.is_bound else None))
 
@@ -61,9 +62,9 @@ def calendar_feed_create(request: HttpRequest) -> HttpResponse:
 @tenant_view()
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     if services.calendar_feed_revoke(user=request.user, organization=request.organization):
-        messages.success(request, "Your calendar feed is turned off. Its address no longer works.")
+        messages.success(request, _("Your calendar feed is turned off. Its address no longer works."))
     else:
-        messages.info(request, "You had no calendar feed.")
+        messages.info(request, _("You had no calendar feed."))
     return redirect("session-settings")
 
 
@@ -73,7 +74,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The .ics feed calendar apps poll; 304 when nothing changed (ETag / Last-Modified)."""
     feed = services.calendar_feed_find(token=token)
     if feed is None:
-        return HttpResponse("No calendar feed at this address.", status=404, content_type="text/plain")
+        return HttpResponse(_("No calendar feed at this address."), status=404, content_type="text/plain")
     rendered = services.calendar_feed_render(feed=feed)
     headers = {
         "ETag": rendered.etag,

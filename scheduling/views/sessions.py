@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scheduling import selectors
@@ -40,7 +41,7 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         start = parse_start(request.POST.get("start"))
         if start is None:
-            error, status = ValidationFailed("Pick one of the free times first."), 400
+            error, status = ValidationFailed(_("Pick one of the free times first.")), 400
         elif form.is_valid():
             try:
                 session = services.session_book(
@@ -51,8 +52,8 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Booked: {human(session.start, viewer_zone(request))} with {other.display_name}. "
-                    "You both get a calendar invite by email.",
+                    _("Booked: %(when)s with %(name)s. You both get a calendar invite by email.")
+                    % {"when": human(session.start, viewer_zone(request)), "name": other.display_name},
                 )
                 return redirect("session-detail", pk=session.pk)
         else:
@@ -97,7 +98,7 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, membership=request.membership, pk=pk, verb="reschedule"
     )
     if not session.can_change(request.user):
-        messages.error(request, "This session can no longer be rescheduled: it was cancelled or has started.")
+        messages.error(request, _("This session can no longer be rescheduled: it was cancelled or has started."))
         return redirect("session-detail", pk=session.pk)
     other = session.other(request.user)
     form = RescheduleForm(request.POST or None)
@@ -106,7 +107,7 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         start = parse_start(request.POST.get("start"))
         if start is None:
-            error, status = ValidationFailed("Pick one of the free times first."), 400
+            error, status = ValidationFailed(_("Pick one of the free times first.")), 400
         elif form.is_valid():
             try:
                 session = services.session_reschedule(
@@ -117,8 +118,8 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Moved to {human(session.start, viewer_zone(request))}. "
-                    f"{other.display_name} gets an updated calendar invite.",
+                    _("Moved to %(when)s. %(name)s gets an updated calendar invite.")
+                    % {"when": human(session.start, viewer_zone(request)), "name": other.display_name},
                 )
                 return redirect("session-detail", pk=session.pk)
         else:
@@ -150,13 +151,16 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             error = e
         else:
-            late = " It was inside the notice period, so it is marked as late." if session.late_cancellation else ""
-            messages.success(
-                request, f"Cancelled. {session.other(request.user).display_name} has been told by email.{late}"
-            )
+            if session.late_cancellation:
+                cancelled = _(
+                    "Cancelled. %(name)s has been told by email. It was inside the notice period, so it is marked as late."
+                )
+            else:
+                cancelled = _("Cancelled. %(name)s has been told by email.")
+            messages.success(request, cancelled % {"name": session.other(request.user).display_name})
             return redirect("session-detail", pk=session.pk)
     elif not session.can_change(request.user):
-        messages.error(request, "This session can no longer be cancelled: it was cancelled already or has started.")
+        messages.error(request, _("This session can no longer be cancelled: it was cancelled already or has started."))
         return redirect("session-detail", pk=session.pk)
     policy_notice = (
         session.program.scheduling_policy.min_notice_hours if hasattr(session.program, "scheduling_policy") else 0
@@ -198,7 +202,7 @@ def session_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             error = e
         else:
-            messages.success(request, "Thank you! Your feedback is saved.")
+            messages.success(request, _("Thank you! Your feedback is saved."))
             return redirect("session-detail", pk=session.pk)
     context = {
         "session": session,
@@ -226,7 +230,8 @@ def session_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(
             request,
-            f"Recorded that {session.other(request.user).display_name} did not come. The program admin sees it.",
+            _("Recorded that %(name)s did not come. The program admin sees it.")
+            % {"name": session.other(request.user).display_name},
         )
     return redirect("session-detail", pk=session.pk)
 
@@ -238,9 +243,9 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, membership=request.membership, pk=pk, verb="download"
     )
     if session.status == Session.Status.CANCELLED:
-        messages.error(request, "This session was cancelled, so there is nothing to add to a calendar.")
+        messages.error(request, _("This session was cancelled, so there is nothing to add to a calendar."))
         return redirect("session-detail", pk=session.pk)
-    body = feed([session_event(session)], name="Turazo session", stamp=session.updated_at)
+    body = feed([session_event(session)], name=_("Turazo session"), stamp=session.updated_at)
     response = HttpResponse(body, content_type=content_type(None))
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response

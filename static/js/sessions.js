@@ -3,6 +3,7 @@
   "use strict";
 
   // Join buttons become prominent 10 minutes before the start (data-join-at, data-join-early seconds).
+  // The words they switch to come translated from the page (data-open-label, data-open-text).
   function armJoinButtons(root) {
     root.querySelectorAll("[data-join-at]").forEach(function (button) {
       if (button.dataset.armed) { return; }
@@ -14,9 +15,9 @@
       function open() {
         button.classList.remove("btn-outline-secondary");
         button.classList.add("btn-success", "join-open");
-        if (button.textContent.trim() === "Join") { button.textContent = "Join now"; }
+        if (button.dataset.openLabel) { button.textContent = button.dataset.openLabel; }
         var hint = button.parentElement && button.parentElement.querySelector(".join-hint");
-        if (hint) { hint.textContent = "The room is open."; }
+        if (hint && hint.dataset.openText) { hint.textContent = hint.dataset.openText; }
       }
       if (wait <= 0) { open(); } else if (wait < 2147483647) { window.setTimeout(open, wait); }
     });
