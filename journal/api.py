@@ -8,6 +8,7 @@ author (404 for everyone else). HR admins get counts and goal progress
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -114,7 +115,7 @@ class MentorshipNotesView(TenantViewSetMixin, generics.GenericAPIView):
             session = Session.objects.filter(pk=data["session"], mentorship=self.mentorship).first()
             if session is None:
                 raise ValidationFailed(
-                    "No such session of this mentorship.", fields={"session": ["Give a session of this pair."]}
+                    _("No such session of this mentorship."), fields={"session": [_("Give a session of this pair.")]}
                 )
         note = notes.note_create(
             mentorship=self.mentorship,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class JournalConfig(AppConfig):
     name = "journal"
-    verbose_name = "Goals, notes and closing"
+    verbose_name = gettext_lazy("Goals, notes and closing")
 
     def ready(self) -> None:
         # Closing a program (any way it happens) ends mentorships and sends the survey;

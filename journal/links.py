@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal.forms import SurveyForm
 from journal.models import SurveyAnswer
@@ -22,7 +23,7 @@ from turazo.core.models import ActionLink
 class SurveyAnswerLink(ActionHandler):
     purpose = SURVEY_LINK
     template_name = "journal/survey_link.html"
-    closed_title = "This survey is already answered"
+    closed_title = gettext_lazy("This survey is already answered")
 
     def get_target_queryset(self):
         return SurveyAnswer.objects.select_related("program", "participant")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from turazo.core.models import TenantModel
 
@@ -17,9 +18,9 @@ class Goal(TenantModel):
     """Something the mentee wants from the mentorship. The mentee writes goals; the mentor reads them."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
 
     mentorship = models.ForeignKey("mentoring.Mentorship", on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200)
@@ -47,8 +48,8 @@ class Note(TenantModel):
     """A note on a mentorship, or on one of its sessions: shared with the pair, or private to its author."""
 
     class Visibility(models.TextChoices):
-        SHARED = "shared", "Shared with the pair"
-        PRIVATE = "private", "Private (only me)"
+        SHARED = "shared", _("Shared with the pair")
+        PRIVATE = "private", _("Private (only me)")
 
     mentorship = models.ForeignKey("mentoring.Mentorship", on_delete=models.CASCADE, related_name="notes")
     session = models.ForeignKey(

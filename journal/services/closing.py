@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from journal.models import ProgramClosure, SurveyAnswer
@@ -35,7 +36,7 @@ from scheduling.services.sessions import program_sessions_stop
 from turazo.core.jobs import enqueue_on_commit
 from turazo.core.models import lock_existing
 
-CLOSE_REASON = "Program closed"
+CLOSE_REASON = gettext_lazy("Program closed")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from journal.models import Goal
@@ -18,7 +19,7 @@ from turazo.core.models import lock_existing, save_existing
 
 MAX_GOALS = 10
 TITLE_MAX = 200
-GOAL_GONE = "This goal was deleted meanwhile."
+GOAL_GONE = gettext_lazy("This goal was deleted meanwhile.")
 
 
 def _check_mentee(mentorship: Mentorship, actor: User) -> None:

@@ -7,6 +7,7 @@ journal/selectors.py: no selector gives them one)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from journal.models import Note
@@ -17,7 +18,7 @@ from turazo.core.errors import PermissionDenied, ValidationFailed
 from turazo.core.models import save_existing
 
 BODY_MAX = 5000
-NOTE_GONE = "This note was deleted meanwhile."
+NOTE_GONE = gettext_lazy("This note was deleted meanwhile.")
 
 
 def in_pair(mentorship: Mentorship, user: User) -> bool:

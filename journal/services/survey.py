@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from journal.models import SurveyAnswer
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 SURVEY_LINK = "journal.survey"
 LINK_DAYS = 30
 TEXT_MAX = 2000
-SURVEY_GONE = "This survey no longer exists (its program was deleted)."
+SURVEY_GONE = gettext_lazy("This survey no longer exists (its program was deleted).")
 
 
 def survey_answer(
