@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
@@ -39,17 +40,17 @@ class PeriodQuerySerializer(serializers.Serializer):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as e:
-            raise serializers.ValidationError("Unknown time zone; use an IANA name such as Europe/Berlin.") from e
+            raise serializers.ValidationError(_("Unknown time zone; use an IANA name such as Europe/Berlin.")) from e
         return value
 
     def validate(self, data: dict) -> dict:
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None):
-            raise serializers.ValidationError("Give both start and end, or neither.")
+            raise serializers.ValidationError(_("Give both start and end, or neither."))
         if start and end and end < start:
-            raise serializers.ValidationError({"end": ["The end is before the start."]})
+            raise serializers.ValidationError({"end": [_("The end is before the start.")]})
         if start and end and (end - start).days > 3 * 366:
-            raise serializers.ValidationError({"end": ["Choose at most three years."]})
+            raise serializers.ValidationError({"end": [_("Choose at most three years.")]})
         return data
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from turazo.core.models import TenantModel
 
@@ -25,16 +26,16 @@ class ProgramHealthSettings(TenantModel):
 
     program = models.OneToOneField("mentoring.Program", on_delete=models.CASCADE, related_name="health_settings")
     auto_nudge_quiet_pairs = models.BooleanField(
-        "Nudge quiet pairs automatically",
+        _("Nudge quiet pairs automatically"),
         default=False,
-        help_text="Once a day, both people of every quiet pair get the quiet-pair email (at most once a week).",
+        help_text=_("Once a day, both people of every quiet pair get the quiet-pair email (at most once a week)."),
     )
     quiet_pair_message = models.TextField(
-        blank=True, help_text="The message of automatic quiet-pair nudges. Empty: the standard one."
+        blank=True, help_text=_("The message of automatic quiet-pair nudges. Empty: the standard one.")
     )
 
     class Meta:
-        verbose_name_plural = "program health settings"
+        verbose_name_plural = _("program health settings")
 
     def __str__(self) -> str:
         return f"Health settings of {self.program_id}"
@@ -48,14 +49,14 @@ class Nudge(TenantModel):
     at once, a double submit, or the sweep running twice can never send a second one."""
 
     class Kind(models.TextChoices):
-        PROFILE_INCOMPLETE = "profile", "Complete your profile"
-        NO_SESSION = "no_session", "Book your first session"
-        QUIET_PAIR = "quiet_pair", "Book your next session"
+        PROFILE_INCOMPLETE = "profile", _("Complete your profile")
+        NO_SESSION = "no_session", _("Book your first session")
+        QUIET_PAIR = "quiet_pair", _("Book your next session")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     program = models.ForeignKey("mentoring.Program", on_delete=models.CASCADE, related_name="nudges")
     participant = models.ForeignKey("mentoring.Participant", on_delete=models.CASCADE, related_name="nudges")
@@ -63,7 +64,7 @@ class Nudge(TenantModel):
         "mentoring.Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    week = models.CharField(max_length=8, help_text="ISO week (UTC) it was sent in, e.g. 2026-W49.")
+    week = models.CharField(max_length=8, help_text=_("ISO week (UTC) it was sent in, e.g. 2026-W49."))
     message = models.TextField()
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

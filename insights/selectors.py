@@ -39,6 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from insights.models import Nudge, iso_week
@@ -96,12 +97,12 @@ class Period:
 # --- Funnel ------------------------------------------------------------------------------------
 
 FUNNEL_STEPS = [
-    ("invited", "Invited"),
-    ("joined", "Joined"),
-    ("complete", "Profile complete"),
-    ("matched", "Matched"),
-    ("first_session", "First session held"),
-    ("three_sessions", "3+ sessions held"),
+    ("invited", gettext_lazy("Invited")),
+    ("joined", gettext_lazy("Joined")),
+    ("complete", gettext_lazy("Profile complete")),
+    ("matched", gettext_lazy("Matched")),
+    ("first_session", gettext_lazy("First session held")),
+    ("three_sessions", gettext_lazy("3+ sessions held")),
 ]
 
 

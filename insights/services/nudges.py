@@ -17,6 +17,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insights import selectors
 from insights.models import Nudge, ProgramHealthSettings, iso_week
@@ -33,23 +35,29 @@ DELIVER_TASK = "insights.nudge_deliver"
 
 DEFAULT_MESSAGES = {
     Nudge.Kind.PROFILE_INCOMPLETE: (
-        "Your profile in {program} is nearly there. A few more answers help us find the mentor "
-        "(or mentee) who fits you best, and help them know you before you meet. "
-        "It takes about five minutes."
+        gettext_lazy(
+            "Your profile in {program} is nearly there. A few more answers help us find the mentor "
+            "(or mentee) who fits you best, and help them know you before you meet. "
+            "It takes about five minutes."
+        )
     ),
     Nudge.Kind.NO_SESSION: (
-        "You have been matched in {program} — a great start! The next step is your first session. "
-        "Pick a time that suits you both; the invite lands in both your calendars."
+        gettext_lazy(
+            "You have been matched in {program} — a great start! The next step is your first session. "
+            "Pick a time that suits you both; the invite lands in both your calendars."
+        )
     ),
     Nudge.Kind.QUIET_PAIR: (
-        "It has been a while since your last session in {program}. Regular conversations are where "
-        "mentoring pays off: could you pick a time for the next one? It only takes a minute."
+        gettext_lazy(
+            "It has been a while since your last session in {program}. Regular conversations are where "
+            "mentoring pays off: could you pick a time for the next one? It only takes a minute."
+        )
     ),
 }
 ACTION_LABELS = {
-    Nudge.Kind.PROFILE_INCOMPLETE: "Complete your profile",
-    Nudge.Kind.NO_SESSION: "Book a session",
-    Nudge.Kind.QUIET_PAIR: "Book a session",
+    Nudge.Kind.PROFILE_INCOMPLETE: gettext_lazy("Complete your profile"),
+    Nudge.Kind.NO_SESSION: gettext_lazy("Book a session"),
+    Nudge.Kind.QUIET_PAIR: gettext_lazy("Book a session"),
 }
 
 
@@ -74,24 +82,28 @@ def _targets(
     Only people and pairs that still need it, in this program; anything else is a 400."""
     if kind == Nudge.Kind.PROFILE_INCOMPLETE:
         if not participant_ids:
-            raise ValidationFailed("Choose at least one person to nudge.", fields={"participants": ["Required."]})
+            raise ValidationFailed(_("Choose at least one person to nudge."), fields={"participants": [_("Required.")]})
         people = list(selectors.profile_incomplete(program).filter(pk__in=participant_ids))
         if len(people) != len(set(participant_ids)):
             raise ValidationFailed(
-                "Some of the chosen people are not in this program or have completed their profile since. "
-                "Reload the page and choose again.",
-                fields={"participants": ["Not all of them need this nudge."]},
+                _(
+                    "Some of the chosen people are not in this program or have completed their profile since. "
+                    "Reload the page and choose again."
+                ),
+                fields={"participants": [_("Not all of them need this nudge.")]},
             )
         return [(p, None) for p in people]
     if not mentorship_ids:
-        raise ValidationFailed("Choose at least one pair to nudge.", fields={"mentorships": ["Required."]})
+        raise ValidationFailed(_("Choose at least one pair to nudge."), fields={"mentorships": [_("Required.")]})
     source = selectors.matched_no_session(program) if kind == Nudge.Kind.NO_SESSION else selectors.quiet_pairs(program)
     pairs = list(source.filter(pk__in=mentorship_ids))
     if len(pairs) != len(set(mentorship_ids)):
         raise ValidationFailed(
-            "Some of the chosen pairs are not in this program or no longer need this nudge (a session was "
-            "booked, or the pair ended). Reload the page and choose again.",
-            fields={"mentorships": ["Not all of them need this nudge."]},
+            _(
+                "Some of the chosen pairs are not in this program or no longer need this nudge (a session was "
+                "booked, or the pair ended). Reload the page and choose again."
+            ),
+            fields={"mentorships": [_("Not all of them need this nudge.")]},
         )
     return [(person, pair) for pair in pairs for person in (pair.mentee, pair.mentor)]
 
@@ -111,19 +123,22 @@ def nudges_send(
     ``kind`` this week are skipped and reported in ``already``."""
     if kind not in Nudge.Kind.values:
         raise ValidationFailed(
-            f"Unknown kind of nudge {kind!r}; use one of {', '.join(Nudge.Kind.values)}.", fields={"kind": ["Unknown."]}
+            _("Unknown kind of nudge %(kind)s; use one of %(kinds)s.")
+            % {"kind": repr(kind), "kinds": ", ".join(Nudge.Kind.values)},
+            fields={"kind": [_("Unknown.")]},
         )
     if program.status == Program.Status.CLOSED:
-        raise Conflict("This program is closed: nobody can be nudged any more.")
+        raise Conflict(_("This program is closed: nobody can be nudged any more."))
     message = (message or "").strip() or default_message(kind, program)
     if len(message) > MESSAGE_MAX:
         raise ValidationFailed(
-            f"The message is {len(message)} characters long; keep it under {MESSAGE_MAX}.",
-            fields={"message": [f"At most {MESSAGE_MAX} characters."]},
+            _("The message is %(count)s characters long; keep it under %(max)s.")
+            % {"count": len(message), "max": MESSAGE_MAX},
+            fields={"message": [_("At most %(max)s characters.") % {"max": MESSAGE_MAX}]},
         )
     ids = list(participant_ids or []) + list(mentorship_ids or [])
     if len(ids) > BULK_MAX:
-        raise ValidationFailed(f"Nudge at most {BULK_MAX} at a time.")
+        raise ValidationFailed(_("Nudge at most %(max)s at a time.") % {"max": BULK_MAX})
     now = now or timezone.now()
     week = iso_week(now)
     result = NudgeResult()
@@ -217,7 +232,8 @@ def health_settings_update(
 ) -> ProgramHealthSettings:
     if len(quiet_pair_message) > MESSAGE_MAX:
         raise ValidationFailed(
-            f"Keep the message under {MESSAGE_MAX} characters.", fields={"quiet_pair_message": ["Too long."]}
+            _("Keep the message under %(max)s characters.") % {"max": MESSAGE_MAX},
+            fields={"quiet_pair_message": [_("Too long.")]},
         )
     settings = health_settings_for(program)
     ProgramHealthSettings.objects.filter(pk=settings.pk).update(
@@ -267,5 +283,5 @@ def quiet_pairs_nudge_automatically(*, now: datetime | None = None) -> int:
 def get_nudge(*, program: Program, pk: int) -> Nudge:
     nudge = Nudge.objects.filter(program=program, pk=pk).first()
     if nudge is None:
-        raise NotFound("No such nudge in this program.")
+        raise NotFound(_("No such nudge in this program."))
     return nudge

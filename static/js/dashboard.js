@@ -42,7 +42,7 @@
     if (scores) {
       new Chart(scores, {
         type: "bar",
-        data: { labels: data.scores.labels, datasets: [{ label: scores.dataset.label || "Pairs", data: data.scores.data, backgroundColor: primary }] },
+        data: { labels: data.scores.labels, datasets: [{ label: scores.dataset.label, data: data.scores.data, backgroundColor: primary }] },
         options: Object.assign({}, common, {
           plugins: { legend: { display: false } },
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
@@ -55,7 +55,7 @@
         type: "line",
         data: {
           labels: data.ratings.labels,
-          datasets: [{ label: ratings.dataset.label || "Average rating", data: data.ratings.data, borderColor: primary, backgroundColor: primary, spanGaps: true, tension: 0.2 }],
+          datasets: [{ label: ratings.dataset.label, data: data.ratings.data, borderColor: primary, backgroundColor: primary, spanGaps: true, tension: 0.2 }],
         },
         options: Object.assign({}, common, {
           plugins: { legend: { display: false } },
