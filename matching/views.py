@@ -112,7 +112,7 @@ def matchrun_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     query = {k: v for k, v in request.GET.items() if k not in ("page", "part") and v}
     context = {
         "run": run,
-        "run_label": f"Run #{run.pk}",
+        "run_label": _("Run #%(number)s") % {"number": run.pk},
         "program": run.program,
         "filters": filters,
         "page": page,
@@ -202,7 +202,11 @@ def proposal_pin(request: HttpRequest, run_id: int, proposal_id: int) -> HttpRes
     try:
         if proposal.pinned:
             services.proposal_unpin(proposal=proposal)
-            messages.info(request, f"Unpinned {proposal.mentee.display_name} → {proposal.mentor.display_name}.")
+            messages.info(
+                request,
+                _("Unpinned %(mentee)s → %(mentor)s.")
+                % {"mentee": proposal.mentee.display_name, "mentor": proposal.mentor.display_name},
+            )
         else:
             services.proposal_pin(proposal=proposal, actor=request.user)
             messages.success(

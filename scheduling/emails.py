@@ -47,7 +47,8 @@ def session_event(session: Session) -> ics.SessionEvent:
         sequence=session.sequence,
         start=session.start,
         end=session.end,
-        summary=f"Mentoring: {session.mentor.display_name} & {session.mentee.display_name}",
+        summary=_("Mentoring: %(mentor)s & %(mentee)s")
+        % {"mentor": session.mentor.display_name, "mentee": session.mentee.display_name},
         organizer=organizer(session),
         attendees=[
             ics.Attendee(email=_person_email(session.mentor), name=session.mentor.display_name),

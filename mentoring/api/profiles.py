@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -125,16 +126,16 @@ class QuestionSerializer(serializers.ModelSerializer):
     label = serializers.CharField(
         allow_blank=True,
         max_length=question_services.LABEL_MAX,
-        error_messages={"max_length": f"Keep the question to {question_services.LABEL_MAX} characters."},
+        error_messages={"max_length": gettext_lazy("Keep the question to {max_length} characters.")},
     )
     choices = serializers.ListField(
         child=serializers.CharField(
             allow_blank=True,
             max_length=question_services.CHOICE_MAX,
-            error_messages={"max_length": f"Keep each choice to {question_services.CHOICE_MAX} characters."},
+            error_messages={"max_length": gettext_lazy("Keep each choice to {max_length} characters.")},
         ),
         max_length=question_services.CHOICES_MAX,
-        error_messages={"max_length": f"Offer at most {question_services.CHOICES_MAX} choices."},
+        error_messages={"max_length": gettext_lazy("Offer at most {max_length} choices.")},
         required=False,
     )
 

@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from turazo.core.tenancy import tenant_exempt
 
@@ -68,7 +69,10 @@ def _read(path: Path) -> OutboxMessage:
         if part.get_filename():
             parts.append(f"{part.get_filename()} ({part.get_content_type()})")
         elif part.get_content_type() == "text/calendar":
-            parts.append(f"calendar invitation (text/calendar; method={part.get_param('method') or '-'})")
+            parts.append(
+                _("calendar invitation (text/calendar; method=%(method)s)")
+                % {"method": part.get_param("method") or "-"}
+            )
     return OutboxMessage(
         id=path.stem,
         subject=str(msg["Subject"] or ""),
