@@ -106,7 +106,7 @@ def mentorships_create(*, program: Program, pairs: Sequence[Pair], source: str, 
     locks are held until the caller's transaction ends."""
     program_writable(program)
     if source not in Mentorship.Source.values:
-        raise ValidationFailed(f"Unknown mentorship source {source!r}.")
+        raise ValidationFailed(_("Unknown mentorship source %(source)s.") % {"source": repr(source)})
     result = CreateResult()
     if not pairs:
         return result
