@@ -19,6 +19,11 @@ same bytes as an ``.ics`` attachment for clients that only look at attachments.
 
 Senders build messages with ``notification_build`` and send them with their own
 connection (so a batch reuses one SMTP connection), or call ``notification_send``.
+
+Emails are written in the install's language (``settings.LANGUAGE_CODE``), whoever's
+request or worker sends them: people have no language preference yet, and an email to a
+mentor should not switch language with the browser of the admin who paired them. A
+per-person language would be activated here (docs/translating.md).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
+from django.utils import translation
 
 from turazo.core.mail import subject_line
 
@@ -93,12 +99,13 @@ def _render_plain(name: str, context: Mapping[str, Any]) -> str:
 def notification_render(*, template: str, context: Mapping[str, Any], recipient: Any = None) -> Rendered:
     """The subject, text and HTML of ``template`` (see the module docstring)."""
     ctx = {"site_url": settings.SITE_URL, "recipient": recipient, **context}
-    subject = subject_line(_render_plain(f"emails/{template}_subject.txt", ctx))
-    text = _render_plain(f"emails/{template}.txt", ctx)
-    try:
-        html = render_to_string(f"emails/{template}.html", ctx)
-    except TemplateDoesNotExist:
-        html = ""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = subject_line(_render_plain(f"emails/{template}_subject.txt", ctx))
+        text = _render_plain(f"emails/{template}.txt", ctx)
+        try:
+            html = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            html = ""
     return Rendered(subject=subject, text=text, html=html)
 
 
