@@ -7,7 +7,7 @@ ADDR ?= 127.0.0.1:8000
 
 export DEBUG ?= true
 
-.PHONY: run test lint install install-dev migrate seed bench clean
+.PHONY: run test lint messages install install-dev migrate seed bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+## The source catalogue locale/en (needs gettext): after changing any user-facing string.
+## docs/translating.md: adding a language. tests/core/test_translations.py checks it is current.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static/vendor --ignore=tests --ignore=bench \
+		--ignore=var --ignore=staticfiles --add-location=file
 
 bench: install-dev
 	$(PY) bench/import.py
