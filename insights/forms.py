@@ -30,8 +30,8 @@ class NudgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Each person gets it with a greeting and the button to their next step."),
     )
-    participants = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
-    mentorships = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    participants = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=(), label=_("Participants"))
+    mentorships = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=(), label=_("Mentorships"))
 
     def __init__(self, *args, participant_choices=(), mentorship_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,7 +40,12 @@ class ProgramForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {
+        labels = {  # every field, or Django derives an English label from the field's name
+            "name": _("Name"),
+            "description": _("Description"),
+            "start_date": _("Start date"),
+            "end_date": _("End date"),
+            "matching_mode": _("Matching mode"),
             "default_capacity": _("Mentees per mentor"),
             "session_length_minutes": _("Session length (minutes)"),
             "cadence_days": _("Target days between sessions"),
@@ -95,10 +100,10 @@ class ProgramForm(forms.ModelForm):
 
 
 class ParticipantAddForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Participant.Role.choices)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(choices=Participant.Role.choices, label=_("Role"))
     full_name = forms.CharField(max_length=150, required=False, label=_("Name"))
-    department = forms.CharField(max_length=100, required=False)
+    department = forms.CharField(max_length=100, required=False, label=_("Department"))
     send_invitation = forms.BooleanField(required=False, initial=True, label=_("Send the invitation email now"))
 
 
@@ -107,10 +112,11 @@ class ParticipantFilterForm(forms.Form):
     the table lays them out in one row instead of rendering ``{{ form }}``."""
 
     q = forms.CharField(required=False, label=_("Search"))
-    role = forms.ChoiceField(required=False, choices=[("", _("All roles")), *Participant.Role.choices])
+    role = forms.ChoiceField(required=False, choices=[("", _("All roles")), *Participant.Role.choices], label=_("Role"))
     status = forms.ChoiceField(
         required=False,
         choices=[("", _("Current participants")), *Participant.InvitationStatus.choices, ("all", _("Everyone"))],
+        label=_("Status"),
     )
     completeness = forms.ChoiceField(
         required=False,
@@ -131,6 +137,7 @@ class ParticipantFilterForm(forms.Form):
             ("-completeness", _("Most complete")), ("completeness", _("Least complete")), ("status", _("Status")),
             ("updated", _("Recently updated")),
         ],  # fmt: skip
+        label=_("Sort"),
     )
 
     def __init__(self, *args, **kwargs):

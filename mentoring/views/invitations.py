@@ -36,7 +36,9 @@ STATUS_FILTERS = [("", gettext_lazy("Any status"))] + [
 
 
 class InvitationSignupForm(forms.Form):
-    email = forms.EmailField(disabled=True, help_text=gettext_lazy("The address your invitation was sent to."))
+    email = forms.EmailField(
+        disabled=True, label=gettext_lazy("Email"), help_text=gettext_lazy("The address your invitation was sent to.")
+    )
     full_name = forms.CharField(max_length=150, label=gettext_lazy("Your name"))
     password1 = forms.CharField(
         label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
