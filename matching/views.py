@@ -289,15 +289,11 @@ def pair_rule_delete(request: HttpRequest, pk: int, rule_id: int) -> HttpRespons
     program = get_for_org(Program, request.organization, pk=pk)
     rule = get_for_org(PairRule, request.organization, pk=rule_id, program=program)
     services.pair_rule_delete(rule=rule)
-    messages.success(
-        request,
-        _("%(mentee)s and %(mentor)s are no longer %(kind)s: the next run decides freely.")
-        % {
-            "mentee": rule.mentee.display_name,
-            "mentor": rule.mentor.display_name,
-            "kind": _("pinned") if rule.kind == PairRule.Kind.PIN else _("forbidden"),
-        },
-    )
+    if rule.kind == PairRule.Kind.PIN:
+        removed = _("%(mentee)s and %(mentor)s are no longer pinned: the next run decides freely.")
+    else:
+        removed = _("%(mentee)s and %(mentor)s are no longer forbidden: the next run decides freely.")
+    messages.success(request, removed % {"mentee": rule.mentee.display_name, "mentor": rule.mentor.display_name})
     return redirect("matching-settings", pk=program.pk)
 
 

@@ -403,15 +403,15 @@ class PairActivity(TenantModel):
     (docs/performance.md). A pair without a row has no sessions."""
 
     mentorship = models.OneToOneField("mentoring.Mentorship", on_delete=models.CASCADE, related_name="activity")
-    held_count = models.PositiveIntegerField(default=0, help_text="Completed sessions.")
-    last_held_start = models.DateTimeField(null=True, blank=True, help_text="Start of the latest completed session.")
+    held_count = models.PositiveIntegerField(default=0, help_text=_("Completed sessions."))
+    last_held_start = models.DateTimeField(null=True, blank=True, help_text=_("Start of the latest completed session."))
     last_booked_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the latest session not cancelled was booked."
+        null=True, blank=True, help_text=_("When the latest session not cancelled was booked.")
     )
     upcoming_until = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="End of the latest scheduled session: one is still to come while in the future.",
+        help_text=_("End of the latest scheduled session: one is still to come while in the future."),
     )
 
     def __str__(self) -> str:
