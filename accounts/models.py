@@ -52,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=16,
         blank=True,
         editable=False,
-        help_text="Changes with every new photo (it is part of the photo's URL); empty without a photo.",
+        help_text=_("Changes with every new photo (it is part of the photo's URL); empty without a photo."),
     )
 
     objects = UserManager()
