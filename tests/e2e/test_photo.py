@@ -23,9 +23,11 @@ def _sign_in(page, base: str, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
-def _loaded(image) -> bool:
-    """The <img> really decoded a picture (not a broken-image icon)."""
-    return image.evaluate("img => img.complete && img.naturalWidth === 256")
+def _wait_loaded(image) -> None:
+    """The <img> really decoded a picture (not a broken-image icon), waiting for it to load:
+    right after navigation it may still be on its way (a busy machine). A broken image is
+    complete with no width, so this times out (and fails) rather than passing."""
+    image.page.wait_for_function("img => img.complete && img.naturalWidth === 256", arg=image.element_handle())
 
 
 def test_a_mentee_adds_a_photo_their_mentor_sees_it_and_they_remove_it(page, live_server, tmp_path, shot):
@@ -63,8 +65,8 @@ def test_a_mentee_adds_a_photo_their_mentor_sees_it_and_they_remove_it(page, liv
     expect(page).to_have_url(re.compile(rf"/participations/{people['mentee'].pk}/profile/$"))
     image = top_bar.locator("img")
     expect(image).to_have_attribute("alt", "Tom Mentee")
-    assert _loaded(image)
-    assert _loaded(page.locator(".avatar-xl img"))  # the profile's header
+    _wait_loaded(image)
+    _wait_loaded(page.locator(".avatar-xl img"))  # the profile's header
     shot(page, "profile-with-photo")
 
     mentor_page = page.context.browser.new_context(timezone_id="Europe/Lisbon").new_page()
@@ -72,7 +74,7 @@ def test_a_mentee_adds_a_photo_their_mentor_sees_it_and_they_remove_it(page, liv
         _sign_in(mentor_page, live_server.url, "maria@acme.test")
         card = mentor_page.locator(".person-card").filter(has_text="Tom Mentee")
         expect(card.locator(".avatar img")).to_have_attribute("alt", "Tom Mentee")
-        assert _loaded(card.locator(".avatar img"))
+        _wait_loaded(card.locator(".avatar img"))
         shot(mentor_page, "mentor-home-sees-the-photo")
     finally:
         mentor_page.context.close()
